@@ -1,0 +1,178 @@
+"""Figures in one house style.
+
+Every function returns a :class:`matplotlib.figure.Figure` and never reads
+files. Missing periods are drawn as gaps and shaded; no line crosses a
+missing period. The break date (the Taliban takeover, 15 August 2021 by
+default) is marked on every time axis.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import matplotlib.dates as mdates
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
+
+from analysis.schema import EVENT_CATEGORIES, EVENT_TYPES
+from analysis.series import RegularSeries
+
+BREAK_LABEL = "Taliban takeover of Kabul"
+MISSING_COLOUR = "#bbbbbb"
+CATEGORY_COLOURS = {"engagement": "#1b9e77", "security": "#d95f02", "policy": "#7570b3"}
+SERIES_COLOUR = "#2c3e50"
+ENGAGEMENT_COLOUR = "#1b9e77"
+
+
+def set_style() -> None:
+    """Apply the house style (seaborn whitegrid, readable sizes)."""
+    sns.set_theme(style="whitegrid", context="notebook")
+    plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 100, "axes.titleweight": "bold",
+                         "axes.titlesize": 12, "figure.autolayout": False})
+
+
+def _period_edges(index: pd.PeriodIndex) -> tuple[pd.DatetimeIndex, pd.DatetimeIndex]:
+    return index.to_timestamp(how="start"), (index + 1).to_timestamp(how="start")
+
+
+def _mark_break(ax: plt.Axes, break_date: str | None, label: bool = True) -> None:
+    if not break_date:
+        return
+    ax.axvline(pd.Timestamp(break_date), color="#c0392b", linestyle="--", linewidth=1.2,
+               label=BREAK_LABEL if label else None)
+
+
+def shade_missing(ax: plt.Axes, series: RegularSeries, label: str = "no figure published") -> int:
+    """Shade each missing period of ``series`` on ``ax``; return how many."""
+    starts, ends = _period_edges(series.values.index)
+    n = 0
+    for missing, start, end in zip(~series.observed.to_numpy(), starts, ends):
+        if missing:
+            ax.axvspan(start, end, color=MISSING_COLOUR, alpha=0.35, linewidth=0,
+                       label=label if n == 0 else None)
+            n += 1
+    return n
+
+
+def plot_series_with_gaps(ax: plt.Axes, series: RegularSeries, colour: str = SERIES_COLOUR,
+                          label: str | None = None) -> None:
+    """Line and markers at period mid-points; NaN breaks the line."""
+    starts, ends = _period_edges(series.values.index)
+    mids = starts + (ends - starts) / 2
+    ax.plot(mids, series.values.to_numpy(), color=colour, marker="o", markersize=3,
+            linewidth=1.4, label=label or series.label)
+
+
+def coverage_chart(figures: pd.DataFrame, events: pd.DataFrame, *,
+                   granularity: str = "month", start: str | None = None,
+                   end: str | None = None, break_date: str | None = "2021-08-15"):
+    """Which periods each source and measure covers.
+
+    One row per (source, measure, granularity) of published figures, one bar
+    per covered period, plus one row for the engagement log's window.
+    """
+    set_style()
+    rows = figures.loc[figures["granularity"] == granularity] if granularity else figures
+    keys = sorted(rows.groupby(["source_org", "measure"]).groups)
+    fig, ax = plt.subplots(figsize=(11, 0.42 * (len(keys) + 2) + 1.5))
+    labels = []
+    for i, (org, measure) in enumerate(keys):
+        part = rows.loc[(rows["source_org"] == org) & (rows["measure"] == measure)]
+        spans = [(mdates.date2num(s), mdates.date2num(e + pd.Timedelta(days=1)) - mdates.date2num(s))
+                 for s, e in zip(part["period_start"], part["period_end"])]
+        ax.broken_barh(spans, (i - 0.35, 0.7), facecolors=SERIES_COLOUR)
+        labels.append(f"{org} {measure.replace('_', ' ')}")
+    if len(events):
+        first, last = events["date_start"].min(), events["date_start"].max()
+        first = first.to_period("M").to_timestamp()
+        last = (last.to_period("M") + 1).to_timestamp()
+        i = len(keys)
+        ax.broken_barh([(mdates.date2num(first), mdates.date2num(last) - mdates.date2num(first))],
+                       (i - 0.35, 0.7), facecolors=ENGAGEMENT_COLOUR)
+        labels.append("engagement log (window)")
+    ax.set_yticks(range(len(labels)), labels)
+    ax.invert_yaxis()
+    ax.xaxis_date()
+    if start or end:
+        ax.set_xlim(pd.Timestamp(start) if start else None, pd.Timestamp(end) if end else None)
+    _mark_break(ax, break_date)
+    ax.set_title(f"Coverage of the dataset ({granularity} figures; gaps are unpublished periods)")
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def engagement_timeline(events: pd.DataFrame, *, event_types: Sequence[str] | None = None,
+                        break_date: str | None = "2021-08-15"):
+    """Each dated event as a mark on a line per event type, coloured by category."""
+    set_style()
+    types = [t for t in EVENT_TYPES if t in set(events["event_type"])]
+    if event_types:
+        types = [t for t in types if t in event_types]
+    fig, ax = plt.subplots(figsize=(11, 0.38 * len(types) + 1.8))
+    for category in EVENT_CATEGORIES:
+        part = events.loc[(events["category"] == category) & events["event_type"].isin(types)]
+        y = part["event_type"].map({t: i for i, t in enumerate(types)})
+        month_only = part["date_precision"] == "month"
+        ax.scatter(part.loc[~month_only, "date_start"], y[~month_only], marker="|", s=160,
+                   color=CATEGORY_COLOURS[category], label=category)
+        if month_only.any():
+            ax.scatter(part.loc[month_only, "date_start"] + pd.Timedelta(days=14), y[month_only],
+                       marker="o", s=18, facecolors="none", edgecolors=CATEGORY_COLOURS[category],
+                       label=f"{category} (month only)")
+    ax.set_yticks(range(len(types)), [t.replace("_", " ") for t in types])
+    ax.invert_yaxis()
+    _mark_break(ax, break_date)
+    ax.set_title("Engagement log: one mark per dated event")
+    ax.legend(loc="upper left", fontsize=8, ncols=3)
+    fig.tight_layout()
+    return fig
+
+
+def series_panels(series: Sequence[RegularSeries], *, break_date: str | None = "2021-08-15",
+                  title: str | None = None):
+    """One panel per series: values with gaps, missing periods shaded."""
+    set_style()
+    fig, axes = plt.subplots(len(series), 1, figsize=(11, 2.6 * len(series) + 0.6),
+                             sharex=True, squeeze=False)
+    for ax, one in zip(axes[:, 0], series):
+        shade_missing(ax, one)
+        plot_series_with_gaps(ax, one)
+        _mark_break(ax, break_date)
+        ax.set_ylabel(one.measure.replace("_", " "))
+        ax.set_title(f"{one.label} — {one.n_observed} of {one.n_periods} periods observed",
+                     fontsize=10)
+        ax.legend(loc="upper left", fontsize=8)
+        ax.set_ylim(bottom=0)
+    if title:
+        fig.suptitle(title, fontweight="bold")
+    fig.tight_layout()
+    return fig
+
+
+def engagement_and_violence(engagement: RegularSeries, violence: RegularSeries, *,
+                            break_date: str | None = "2021-08-15"):
+    """Violence (top) and engagement counts (bottom) on one time axis."""
+    set_style()
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 6.5), sharex=True,
+                                      gridspec_kw={"height_ratios": [1.2, 1]})
+    shade_missing(top, violence)
+    plot_series_with_gaps(top, violence)
+    _mark_break(top, break_date)
+    top.set_ylabel(violence.measure.replace("_", " "))
+    top.set_ylim(bottom=0)
+    top.set_title(violence.label)
+    top.legend(loc="upper left", fontsize=8)
+
+    shade_missing(bottom, engagement, label="outside the log's window")
+    starts, ends = _period_edges(engagement.values.index)
+    widths = (ends - starts).days * 0.8
+    bottom.bar(starts, engagement.values.fillna(0).to_numpy(), width=widths, align="edge",
+               color=ENGAGEMENT_COLOUR, label="events per period")
+    _mark_break(bottom, break_date, label=False)
+    bottom.set_ylabel("events")
+    bottom.set_title(engagement.label)
+    bottom.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,488 @@
+"""The two canonical tables, their vocabularies, and validation.
+
+Everything the package reads is converted into one of two tables:
+
+* **engagement events**: one row per dated Pakistan–Afghanistan event
+  (:data:`ENGAGEMENT_COLUMNS`);
+* **violence figures**: long format, one measure per row
+  (:data:`VIOLENCE_COLUMNS`).
+
+Validation uses pandera and runs on the *text* of a table (as read from CSV,
+every cell a string), so that an impossible date or a negative count is caught
+before any conversion. Every problem is reported with the file, the CSV line,
+the column and what was expected, in a single :class:`DataValidationError`.
+:func:`parse_engagement_events` and :func:`parse_violence_figures` validate
+and then return typed tables.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Iterable
+
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis.errors import DataValidationError
+
+# --------------------------------------------------------------------------
+# Vocabularies
+# --------------------------------------------------------------------------
+
+#: Controlled vocabulary of ``event_type`` (documented in data/README.md).
+EVENT_TYPES: tuple[str, ...] = (
+    "ministerial_visit",
+    "special_envoy_visit",
+    "jcc_meeting",
+    "trilateral_meeting",
+    "other_bilateral_meeting",
+    "mediated_talks",
+    "phone_call",
+    "protest_or_demarche",
+    "flag_meeting",
+    "border_closure",
+    "border_reopening",
+    "agreement",
+    "ceasefire",
+    "border_clash",
+    "airstrike",
+    "trade_suspension",
+    "refugee_policy",
+)
+EVENT_CATEGORIES: tuple[str, ...] = ("engagement", "security", "policy")
+DATE_PRECISIONS: tuple[str, ...] = ("day", "month")
+
+#: Measures of the violence table. ``fatalities`` are people killed in militant
+#: attacks; ``combat_deaths`` add deaths in security-force operations
+#: (militants included). The two are never substituted for each other.
+MEASURES: tuple[str, ...] = (
+    "attacks",
+    "incidents",
+    "fatalities",
+    "combat_deaths",
+    "injured",
+    "civilians_killed",
+    "security_forces_killed",
+    "militants_killed",
+)
+#: ``span`` is any other multi-month period (e.g. January–September).
+GRANULARITIES: tuple[str, ...] = ("day", "month", "quarter", "half", "year", "span")
+#: ``published``: a total a monitor published. ``derived_from_events``: the
+#: package aggregated event-level data (UCDP GED, ACLED) to the period.
+BASES: tuple[str, ...] = ("published", "derived_from_events")
+
+ENGAGEMENT_COLUMNS: tuple[str, ...] = (
+    "event_id",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "event_type",
+    "category",
+    "initiator",
+    "counterpart",
+    "third_party",
+    "location",
+    "description",
+    "source_url",
+    "source_quote",
+    "date_note",
+)
+VIOLENCE_COLUMNS: tuple[str, ...] = (
+    "figure_id",
+    "source_org",
+    "period_start",
+    "period_end",
+    "granularity",
+    "region",
+    "actor",
+    "measure",
+    "value",
+    "scope_note",
+    "source_url",
+    "source_quote",
+    "basis",
+)
+CLAIM_COLUMNS: tuple[str, ...] = (
+    "claim_id",
+    "quantity",
+    "value",
+    "qualifier",
+    "period_start",
+    "period_end",
+    "category",
+    "quote",
+    "source_url",
+)
+
+#: Longest verbatim quote accepted, in characters. Multi-source rows join
+#: labelled quotes ([1], [2]), so the limit applies per source.
+MAX_QUOTE_CHARS = 400
+
+_DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
+_COUNT_RE = re.compile(r"^\d+$")
+_URL_RE = re.compile(r"^https?://\S+$")
+
+
+# --------------------------------------------------------------------------
+# Element checks (pure functions on one cell's text)
+# --------------------------------------------------------------------------
+
+
+def is_day_date(text: object) -> bool:
+    """True if ``text`` is a real calendar date written ``YYYY-MM-DD``."""
+    if isinstance(text, (pd.Timestamp, date)):
+        return True
+    text = str(text)
+    if not _DAY_RE.match(text):
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def is_month_date(text: object) -> bool:
+    """True if ``text`` is a real month written ``YYYY-MM``."""
+    text = str(text)
+    if not _MONTH_RE.match(text):
+        return False
+    return 1 <= int(text[5:7]) <= 12
+
+
+def is_count(text: object) -> bool:
+    """True if ``text`` is a non-negative whole number."""
+    if isinstance(text, (int,)) and not isinstance(text, bool):
+        return text >= 0
+    return bool(_COUNT_RE.match(str(text).strip()))
+
+
+def urls_ok(text: object) -> bool:
+    """True if ``text`` holds one or more http(s) addresses separated by `` ; ``."""
+    text = str(text).strip()
+    if not text:
+        return False
+    return all(_URL_RE.match(part.strip()) for part in text.split(" ; "))
+
+
+def quote_ok(text: object) -> bool:
+    """True if ``text`` is a non-empty quote whose parts are each ≤ 400 characters."""
+    text = str(text).strip()
+    if not text:
+        return False
+    parts = re.split(r"\s*\[\d+\]\s*", text)
+    return all(len(part) <= MAX_QUOTE_CHARS for part in parts)
+
+
+def _date_fits_precision(row: pd.Series, column: str) -> bool:
+    value = row[column]
+    if column == "date_end":  # may be empty, or known more precisely than the start
+        return str(value) == "" or is_day_date(value) or is_month_date(value)
+    if row["date_precision"] == "month":
+        return is_month_date(value)
+    return is_day_date(value)
+
+
+def _to_start(text: str) -> pd.Timestamp:
+    """Start instant of a day (``YYYY-MM-DD``) or month (``YYYY-MM``) text date."""
+    return pd.Timestamp(text + "-01") if _MONTH_RE.match(text) else pd.Timestamp(text)
+
+
+def _to_end(text: str) -> pd.Timestamp:
+    """Last day of a day or month text date."""
+    if _MONTH_RE.match(text):
+        return pd.Timestamp(text + "-01") + pd.offsets.MonthEnd(0)
+    return pd.Timestamp(text)
+
+
+def _end_not_before_start(df: pd.DataFrame, start: str, end: str) -> pd.Series:
+    result = pd.Series(True, index=df.index)
+    for idx, row in df.iterrows():
+        s, e = str(row[start]), str(row[end])
+        if not e:
+            continue
+        if not ((is_day_date(s) or is_month_date(s)) and (is_day_date(e) or is_month_date(e))):
+            continue  # reported by the date checks
+        result[idx] = _to_end(e) >= _to_start(s)
+    return result
+
+
+# --------------------------------------------------------------------------
+# Schemas
+# --------------------------------------------------------------------------
+
+_NON_EMPTY = pa.Check(lambda s: s.str.strip() != "", error="a non-empty value")
+
+
+def _vocab(values: Iterable[str]) -> pa.Check:
+    values = tuple(values)
+    return pa.Check.isin(values, error="one of: " + ", ".join(values))
+
+
+def _text(*checks: pa.Check, unique: bool = False) -> pa.Column:
+    return pa.Column(str, checks=list(checks), nullable=False, unique=unique)
+
+
+class RowRule:
+    """A check across several columns of a row, reported against one column.
+
+    Parameters
+    ----------
+    column : str
+        Column named in the error message.
+    expected : str
+        What was expected, in words.
+    passes : callable
+        ``passes(table) -> pandas.Series`` of bool, one per row.
+    """
+
+    def __init__(self, column: str, expected: str, passes):
+        self.column = column
+        self.expected = expected
+        self.passes = passes
+
+
+ENGAGEMENT_SCHEMA = pa.DataFrameSchema(
+    {
+        "event_id": _text(_NON_EMPTY, unique=True),
+        "date_start": _text(),
+        "date_end": _text(),
+        "date_precision": _text(_vocab(DATE_PRECISIONS)),
+        "event_type": _text(_vocab(EVENT_TYPES)),
+        "category": _text(_vocab(EVENT_CATEGORIES)),
+        "initiator": _text(_NON_EMPTY),
+        "counterpart": _text(),
+        "third_party": _text(),
+        "location": _text(),
+        "description": _text(_NON_EMPTY),
+        "source_url": _text(
+            pa.Check(urls_ok, element_wise=True,
+                     error="one or more http(s) addresses separated by ' ; '")
+        ),
+        "source_quote": _text(
+            pa.Check(quote_ok, element_wise=True,
+                     error=f"a verbatim quote of 1 to {MAX_QUOTE_CHARS} characters per source")
+        ),
+        "date_note": _text(),
+    },
+    strict=False,
+    coerce=False,
+)
+
+ENGAGEMENT_ROW_RULES: tuple[RowRule, ...] = (
+    RowRule("date_start",
+            "a real date written YYYY-MM-DD (or YYYY-MM when date_precision is month)",
+            lambda df: df.apply(_date_fits_precision, axis=1, column="date_start")),
+    RowRule("date_end", "empty, or a real date written YYYY-MM-DD or YYYY-MM",
+            lambda df: df.apply(_date_fits_precision, axis=1, column="date_end")),
+    RowRule("date_end", "a date_end on or after date_start",
+            lambda df: _end_not_before_start(df, "date_start", "date_end")),
+)
+
+VIOLENCE_SCHEMA = pa.DataFrameSchema(
+    {
+        "figure_id": _text(_NON_EMPTY, unique=True),
+        "source_org": _text(_NON_EMPTY),
+        "period_start": _text(pa.Check(is_day_date, element_wise=True,
+                                       error="a real date written YYYY-MM-DD")),
+        "period_end": _text(pa.Check(is_day_date, element_wise=True,
+                                     error="a real date written YYYY-MM-DD")),
+        "granularity": _text(_vocab(GRANULARITIES)),
+        "region": _text(_NON_EMPTY),
+        "actor": _text(),
+        "measure": _text(_vocab(MEASURES)),
+        "value": _text(pa.Check(is_count, element_wise=True,
+                                error="a non-negative whole number")),
+        "scope_note": _text(),
+        "source_url": _text(pa.Check(lambda s: s.str.strip() != "", error="a source (URL or file)")),
+        "source_quote": _text(),
+        "basis": _text(_vocab(BASES)),
+    },
+    strict=False,
+    coerce=False,
+)
+
+VIOLENCE_ROW_RULES: tuple[RowRule, ...] = (
+    RowRule("period_end", "a period_end on or after period_start",
+            lambda df: _end_not_before_start(df, "period_start", "period_end")),
+    RowRule("source_url", "one or more http(s) addresses separated by ' ; ' (published figures)",
+            lambda df: (df["basis"] != "published") | df["source_url"].map(urls_ok)),
+    RowRule("source_quote",
+            f"a verbatim quote of 1 to {MAX_QUOTE_CHARS} characters per source (published figures)",
+            lambda df: (df["basis"] != "published") | df["source_quote"].map(quote_ok)),
+)
+
+CLAIM_SCHEMA = pa.DataFrameSchema(
+    {
+        "claim_id": _text(_NON_EMPTY, unique=True),
+        "quantity": _text(_NON_EMPTY),
+        "value": _text(pa.Check(lambda s: (s == "") | s.map(is_count),
+                                error="empty (qualitative claim) or a non-negative whole number")),
+        "qualifier": _text(_NON_EMPTY),
+        "period_start": _text(pa.Check(is_month_date, element_wise=True,
+                                       error="a month written YYYY-MM")),
+        "period_end": _text(_NON_EMPTY),
+        "category": _text(_NON_EMPTY),
+        "quote": _text(pa.Check(quote_ok, element_wise=True, error="a verbatim quote")),
+        "source_url": _text(),
+    },
+    strict=False,
+    coerce=False,
+)
+
+
+# --------------------------------------------------------------------------
+# Validation
+# --------------------------------------------------------------------------
+
+
+def _line_number(index_value: object) -> str:
+    """CSV line of a row: the header is line 1, so data row 0 is line 2."""
+    try:
+        return f"line {int(index_value) + 2}"
+    except (TypeError, ValueError):
+        return f"row {index_value!r}"
+
+
+def check_columns(frame: pd.DataFrame, expected: Iterable[str], source: str) -> None:
+    """Fail if required columns are missing, naming each one.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+    expected : iterable of str
+        Required column names.
+    source : str
+        File name (or other label) used in the message.
+
+    Raises
+    ------
+    DataValidationError
+    """
+    expected = list(expected)
+    missing = [c for c in expected if c not in frame.columns]
+    if missing:
+        found = ", ".join(map(str, frame.columns)) or "(no columns)"
+        raise DataValidationError(
+            [f"{source}: line 1 (header): missing column(s) {', '.join(missing)}; "
+             f"expected the columns {', '.join(expected)}; found {found}"]
+        )
+
+
+def validate_table(frame: pd.DataFrame, schema: pa.DataFrameSchema,
+                   columns: Iterable[str], source: str,
+                   row_rules: Iterable[RowRule] = ()) -> pd.DataFrame:
+    """Validate a text table; report every problem at once.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Table as text: every cell a string, empty cells ``""``, index 0..n-1
+        in file order.
+    schema : pandera.DataFrameSchema
+        Column checks.
+    columns : iterable of str
+        Required columns, in canonical order.
+    source : str
+        File name used in messages.
+    row_rules : iterable of RowRule
+        Checks across columns, run after the column checks.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The table restricted to ``columns``, unchanged otherwise.
+
+    Raises
+    ------
+    DataValidationError
+        Listing file, line, column and expectation for each problem.
+    """
+    columns = list(columns)
+    check_columns(frame, columns, source)
+    table = frame.loc[:, columns].copy().fillna("").astype(str).reset_index(drop=True)
+    problems: list[tuple[int, int, str]] = []  # (row, column position, message)
+
+    def add(row: int, column: str, expected: str) -> None:
+        value = table.at[row, column]
+        problems.append((row, columns.index(column),
+                         f"{source}: {_line_number(row)}, column '{column}': "
+                         f"expected {expected}; found {value!r}"))
+
+    try:
+        schema.validate(table, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        for case in exc.failure_cases.itertuples(index=False):
+            if case.index is None or pd.isna(case.index) or case.column not in columns:
+                problems.append((-1, -1, f"{source}: {case.check}: {case.failure_case}"))
+                continue
+            check = str(case.check)
+            if check == "field_uniqueness":
+                check = "a unique value (this one is a duplicate)"
+            add(int(case.index), str(case.column), check)
+    for rule in row_rules:
+        passes = rule.passes(table).astype(bool)
+        for row in passes.index[~passes]:
+            add(int(row), rule.column, rule.expected)
+    if problems:
+        problems.sort(key=lambda p: (p[0], p[1]))
+        raise DataValidationError([message for _, _, message in problems])
+    return table
+
+
+def parse_engagement_events(frame: pd.DataFrame, source: str = "<engagement events>") -> pd.DataFrame:
+    """Validate an engagement-events text table and return it typed.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Text table with the columns of :data:`ENGAGEMENT_COLUMNS`.
+    source : str
+        File name for error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``date_start`` and ``date_end`` become timestamps (a month-precision
+        date is the first of its month; an empty ``date_end`` is ``NaT``);
+        other columns stay text.
+    """
+    table = validate_table(frame, ENGAGEMENT_SCHEMA, ENGAGEMENT_COLUMNS, source,
+                           ENGAGEMENT_ROW_RULES)
+    table["date_start"] = table["date_start"].map(_to_start)
+    table["date_end"] = table["date_end"].map(lambda t: _to_end(t) if t else pd.NaT)
+    table["date_end"] = pd.to_datetime(table["date_end"])
+    table["date_start"] = pd.to_datetime(table["date_start"])
+    return table.reset_index(drop=True)
+
+
+def parse_violence_figures(frame: pd.DataFrame, source: str = "<violence figures>") -> pd.DataFrame:
+    """Validate a violence-figures text table and return it typed.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Text table with the columns of :data:`VIOLENCE_COLUMNS`.
+    source : str
+        File name for error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period_start``/``period_end`` as timestamps and ``value`` as int64.
+    """
+    table = validate_table(frame, VIOLENCE_SCHEMA, VIOLENCE_COLUMNS, source,
+                           VIOLENCE_ROW_RULES)
+    table["period_start"] = pd.to_datetime(table["period_start"], format="%Y-%m-%d")
+    table["period_end"] = pd.to_datetime(table["period_end"], format="%Y-%m-%d")
+    table["value"] = table["value"].str.strip().astype("int64")
+    return table.reset_index(drop=True)
+
+
+def parse_article_claims(frame: pd.DataFrame, source: str = "<article claims>") -> pd.DataFrame:
+    """Validate the article-claims table and return it with ``value`` as a nullable integer."""
+    table = validate_table(frame, CLAIM_SCHEMA, CLAIM_COLUMNS, source)
+    table["value"] = pd.to_numeric(table["value"].replace("", None)).astype("Int64")
+    return table.reset_index(drop=True)

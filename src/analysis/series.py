@@ -1,0 +1,360 @@
+"""Regular monthly or quarterly series built from the canonical tables.
+
+Missingness is explicit everywhere:
+
+* a **violence** period with no published figure is missing (``NaN``), never
+  zero, and never filled or interpolated;
+* an **engagement** count for a period inside the engagement log's coverage
+  window is a real count (zero allowed); outside the window it is missing.
+
+Each builder returns a :class:`RegularSeries`, which carries its coverage
+mask and a sentence stating what it covers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.schema import EVENT_CATEGORIES, EVENT_TYPES
+
+FREQUENCIES: dict[str, str] = {"M": "month", "Q": "quarter"}
+
+#: Directions of engagement, derived from the ``initiator`` side label.
+DIRECTIONS: tuple[str, ...] = (
+    "Pakistan→Afghanistan",
+    "Afghanistan→Pakistan",
+    "mutual",
+    "third party",
+    "unknown",
+)
+
+
+@dataclass(frozen=True)
+class RegularSeries:
+    """A regular series with an explicit coverage mask.
+
+    Attributes
+    ----------
+    values : pandas.Series
+        Float values on a complete ``PeriodIndex`` (no gaps in the index);
+        ``NaN`` marks a period with no observation.
+    label : str
+        Short human label, e.g. ``"PICSS attacks"``.
+    frequency : {"M", "Q"}
+    source : str
+        Where the numbers come from.
+    measure : str
+        What is counted.
+    basis : str
+        How the values were obtained, in words.
+    conflicts : pandas.DataFrame
+        Periods where one source published different values, with the values.
+    """
+
+    values: pd.Series
+    label: str
+    frequency: str
+    source: str
+    measure: str
+    basis: str
+    conflicts: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def observed(self) -> pd.Series:
+        """Boolean coverage mask: True where a value exists."""
+        return self.values.notna()
+
+    @property
+    def n_observed(self) -> int:
+        """Number of observed periods."""
+        return int(self.observed.sum())
+
+    @property
+    def n_periods(self) -> int:
+        """Number of periods between the first and last period of the index."""
+        return int(len(self.values))
+
+    @property
+    def missing_periods(self) -> list[str]:
+        """Periods without an observation, as text."""
+        return [str(p) for p in self.values.index[~self.observed]]
+
+    def coverage_text(self) -> str:
+        """One sentence stating coverage, e.g. ``"46 of 51 months observed …"``."""
+        unit = FREQUENCIES[self.frequency]
+        if self.n_periods == 0:
+            return f"{self.label}: no {unit}s in the requested window."
+        first, last = self.values.index[0], self.values.index[-1]
+        text = (f"{self.label}: {self.n_observed} of {self.n_periods} {unit}s observed "
+                f"({first} to {last})")
+        missing = self.missing_periods
+        if missing:
+            shown = ", ".join(missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
+            text += f"; missing: {shown}"
+        return text + "."
+
+
+def _check_frequency(frequency: str) -> str:
+    if frequency not in FREQUENCIES:
+        raise ValueError(f"frequency must be one of {sorted(FREQUENCIES)}; got {frequency!r}")
+    return frequency
+
+
+def to_period(value: str | pd.Timestamp | pd.Period | None, frequency: str) -> pd.Period | None:
+    """Convert ``"2021-08"``, a date or a period to a period of ``frequency``."""
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return None
+    if isinstance(value, pd.Period):
+        return value.asfreq(frequency)
+    if isinstance(value, str):
+        return pd.Period(value.strip(), freq=frequency)
+    return pd.Period(pd.Timestamp(value), freq=frequency)
+
+
+def period_index(start: pd.Period, end: pd.Period, frequency: str) -> pd.PeriodIndex:
+    """All periods from ``start`` to ``end`` inclusive."""
+    _check_frequency(frequency)
+    if end < start:
+        return pd.PeriodIndex([], freq=frequency)
+    return pd.period_range(start=start, end=end, freq=frequency)
+
+
+def initiator_direction(initiator: str) -> str:
+    """Direction of an event from its initiator side label.
+
+    ``Pakistan`` → ``Pakistan→Afghanistan``; ``Afghanistan`` →
+    ``Afghanistan→Pakistan``; ``Pakistan and Afghanistan`` → ``mutual``;
+    ``unknown`` or empty → ``unknown``; any other label (a third country) →
+    ``third party``.
+    """
+    label = (initiator or "").strip()
+    if label == "Pakistan":
+        return "Pakistan→Afghanistan"
+    if label == "Afghanistan":
+        return "Afghanistan→Pakistan"
+    if label == "Pakistan and Afghanistan":
+        return "mutual"
+    if label in ("", "unknown"):
+        return "unknown"
+    return "third party"
+
+
+# --------------------------------------------------------------------------
+# Violence
+# --------------------------------------------------------------------------
+
+
+def select_figures(figures: pd.DataFrame, source_org: str, measure: str,
+                   region: str = "Pakistan", actor: str = "") -> pd.DataFrame:
+    """Rows of one source, measure, region and actor (never mixing sources)."""
+    mask = ((figures["source_org"] == source_org) & (figures["measure"] == measure)
+            & (figures["region"] == region) & (figures["actor"] == actor))
+    return figures.loc[mask]
+
+
+def _one_value_per_period(rows: pd.DataFrame, frequency: str) -> tuple[pd.Series, pd.DataFrame]:
+    """Value per period; where one source published different values, keep the
+    first row in table order and record the disagreement."""
+    periods = rows["period_start"].map(lambda t: pd.Period(t, freq=frequency))
+    values: dict[pd.Period, float] = {}
+    conflicts = []
+    for period, group in rows.groupby(periods, sort=True):
+        values[period] = float(group["value"].iloc[0])
+        distinct = sorted(set(group["value"].tolist()))
+        if len(distinct) > 1:
+            conflicts.append({"period": str(period), "values": distinct,
+                              "figure_ids": group["figure_id"].tolist(),
+                              "used": int(group["value"].iloc[0])})
+    return pd.Series(values, dtype=float), pd.DataFrame(conflicts)
+
+
+def violence_series(figures: pd.DataFrame, source_org: str, measure: str, *,
+                    frequency: str = "M", start=None, end=None,
+                    region: str = "Pakistan", actor: str = "") -> RegularSeries:
+    """Regular series of one monitor's published figures for one measure.
+
+    Parameters
+    ----------
+    figures : pandas.DataFrame
+        Canonical violence-figures table.
+    source_org : str
+        One source (e.g. ``"PICSS"``); sources are never merged.
+    measure : str
+        One measure (e.g. ``"attacks"``, ``"fatalities"``).
+    frequency : {"M", "Q"}
+        Monthly series use the source's monthly figures. Quarterly series use
+        the source's published quarterly figures when it publishes any for
+        this measure; otherwise a quarter is the sum of its three monthly
+        figures, and is missing unless all three months are observed.
+    start, end : str or Timestamp, optional
+        Window (e.g. ``"2021-08"``); default: first to last observed period.
+    region, actor : str
+        Breakdown to select; default: national figures for all actors.
+
+    Returns
+    -------
+    RegularSeries
+        ``NaN`` where no figure was published. Nothing is filled.
+    """
+    _check_frequency(frequency)
+    rows = select_figures(figures, source_org, measure, region, actor)
+    label = f"{source_org} {measure.replace('_', ' ')}"
+    if frequency == "M":
+        chosen = rows.loc[rows["granularity"] == "month"]
+        by_period, conflicts = _one_value_per_period(chosen, "M")
+        extent = by_period.index
+        basis = f"{source_org}'s published monthly figures"
+    else:
+        quarterly = rows.loc[rows["granularity"] == "quarter"]
+        if len(quarterly):
+            by_period, conflicts = _one_value_per_period(quarterly, "Q")
+            extent = by_period.index
+            basis = f"{source_org}'s published quarterly figures"
+        else:
+            monthly, conflicts = _one_value_per_period(rows.loc[rows["granularity"] == "month"], "M")
+            counts = monthly.groupby(monthly.index.asfreq("Q")).agg(["sum", "count"])
+            complete = counts["count"] == 3
+            by_period = counts.loc[complete, "sum"].astype(float)
+            extent = counts.index  # quarters with any monthly figure
+            basis = (f"sum of {source_org}'s three monthly figures; a quarter with any "
+                     "month unpublished is missing")
+    start_p = to_period(start, frequency) or (extent.min() if len(extent) else None)
+    end_p = to_period(end, frequency) or (extent.max() if len(extent) else None)
+    if start_p is None or end_p is None:
+        index = pd.PeriodIndex([], freq=frequency)
+    else:
+        index = period_index(start_p, end_p, frequency)
+    values = by_period.reindex(index).astype(float)
+    values.name = label
+    if len(conflicts):
+        conflicts = conflicts.loc[conflicts["period"].isin([str(p) for p in index])].reset_index(drop=True)
+    return RegularSeries(values=values, label=label, frequency=frequency, source=source_org,
+                         measure=measure, basis=basis, conflicts=conflicts)
+
+
+# --------------------------------------------------------------------------
+# Engagement
+# --------------------------------------------------------------------------
+
+
+def engagement_window(events: pd.DataFrame, frequency: str = "M") -> tuple[pd.Period, pd.Period]:
+    """Coverage window of an engagement log: the month of its first event to
+    the month of its last event (quarterly: the quarters wholly inside)."""
+    _check_frequency(frequency)
+    if events.empty:
+        raise ValueError("the engagement table is empty; no coverage window")
+    first = pd.Period(events["date_start"].min(), freq="M")
+    last = pd.Period(events["date_start"].max(), freq="M")
+    if frequency == "M":
+        return first, last
+    q_first = first.asfreq("Q")
+    if first.asfreq("Q").asfreq("M", how="start") != first:
+        q_first += 1
+    q_last = last.asfreq("Q")
+    if last.asfreq("Q").asfreq("M", how="end") != last:
+        q_last -= 1
+    return q_first, q_last
+
+
+def filter_events(events: pd.DataFrame, event_types: Sequence[str] | None = None,
+                  categories: Sequence[str] | None = None,
+                  directions: Sequence[str] | None = None) -> pd.DataFrame:
+    """Events of the given types, categories and directions (``None`` = all).
+
+    Raises
+    ------
+    ValueError
+        On a type, category or direction outside the vocabulary.
+    """
+    for name, given, allowed in (("event_types", event_types, EVENT_TYPES),
+                                 ("categories", categories, EVENT_CATEGORIES),
+                                 ("directions", directions, DIRECTIONS)):
+        unknown = sorted(set(given or ()) - set(allowed))
+        if unknown:
+            raise ValueError(f"{name}: unknown value(s) {unknown}; allowed: {list(allowed)}")
+    mask = pd.Series(True, index=events.index)
+    if event_types:
+        mask &= events["event_type"].isin(event_types)
+    if categories:
+        mask &= events["category"].isin(categories)
+    if directions:
+        mask &= events["initiator"].map(initiator_direction).isin(directions)
+    return events.loc[mask]
+
+
+def engagement_counts(events: pd.DataFrame, *, frequency: str = "M",
+                      event_types: Sequence[str] | None = None,
+                      categories: Sequence[str] | None = None,
+                      directions: Sequence[str] | None = None,
+                      start=None, end=None, label: str | None = None) -> RegularSeries:
+    """Count events per period, zero allowed inside the log's coverage window.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Canonical engagement table. An event counts in the period of its
+        ``date_start`` (month-precision events in their month).
+    frequency : {"M", "Q"}
+    event_types, categories, directions : sequence of str, optional
+        Filters; see :func:`filter_events`.
+    start, end : optional
+        Window of the returned index; periods outside the log's coverage
+        window (:func:`engagement_window`) are missing, not zero.
+    label : str, optional
+
+    Returns
+    -------
+    RegularSeries
+    """
+    _check_frequency(frequency)
+    win_start, win_end = engagement_window(events, frequency)
+    selected = filter_events(events, event_types, categories, directions)
+    start_p = to_period(start, frequency) or win_start
+    end_p = to_period(end, frequency) or win_end
+    index = period_index(start_p, end_p, frequency)
+    periods = selected["date_start"].map(lambda t: pd.Period(t, freq=frequency))
+    counts = periods.value_counts().reindex(index, fill_value=0).astype(float)
+    inside = (index >= win_start) & (index <= win_end)
+    counts[~inside] = np.nan
+    what = ", ".join(event_types) if event_types else (", ".join(categories) if categories else "all events")
+    if directions:
+        what += " (" + ", ".join(directions) + ")"
+    label = label or f"engagement events: {what}"
+    counts.name = label
+    return RegularSeries(values=counts, label=label, frequency=frequency,
+                         source="engagement log", measure="events",
+                         basis=(f"count of logged events per {FREQUENCIES[frequency]} inside the "
+                                f"log's coverage window {win_start} to {win_end}"))
+
+
+def engagement_counts_by_type(events: pd.DataFrame, *, frequency: str = "M",
+                              event_types: Iterable[str] | None = None,
+                              start=None, end=None) -> pd.DataFrame:
+    """Counts per period for each event type, as columns (missing outside the window)."""
+    types = list(event_types) if event_types else [t for t in EVENT_TYPES
+                                                   if t in set(events["event_type"])]
+    columns = {t: engagement_counts(events, frequency=frequency, event_types=[t],
+                                    start=start, end=end).values for t in types}
+    return pd.DataFrame(columns)
+
+
+def align(first: RegularSeries, second: RegularSeries) -> pd.DataFrame:
+    """Put two series of the same frequency on one index (the union of both).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``first``, ``second`` and ``both_observed``.
+    """
+    if first.frequency != second.frequency:
+        raise ValueError(f"frequencies differ: {first.frequency} vs {second.frequency}")
+    frame = pd.concat({"first": first.values, "second": second.values}, axis=1).sort_index()
+    if len(frame):
+        full = period_index(frame.index.min(), frame.index.max(), first.frequency)
+        frame = frame.reindex(full)
+    frame["both_observed"] = frame["first"].notna() & frame["second"].notna()
+    return frame
