@@ -30,6 +30,7 @@ def build(
     config: Path = typer.Option(paths.REPORT_SET_FILE, "--config", help="Report-set YAML file."),
     only: Optional[List[str]] = typer.Option(None, "--only", help="Build only these reports."),
     quiet: bool = typer.Option(False, "--quiet", help="Print only failures and the summary."),
+    output: Path = typer.Option(paths.REPORTS_DIR, "--output", help="Folder for the built reports."),
 ) -> None:
     """Build every report (HTML + executed notebook) and reports/index.html."""
     from analysis.reporting.build import ParameterError, build_reports
@@ -46,12 +47,12 @@ def build(
             typer.echo(line)
 
     try:
-        results = build_reports(report_set, only=only, progress=progress)
+        results = build_reports(report_set, only=only, reports_dir=output, progress=progress)
     except ParameterError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)
     failed = [r for r in results if r.status == "failed"]
-    index = paths.REPORTS_DIR / "index.html"
+    index = output / "index.html"
     typer.echo(f"{len(results) - len(failed)} of {len(results)} reports built. "
                f"Open {index} to read them.")
     if failed:

@@ -8,6 +8,9 @@ default) is marked on every time axis.
 
 from __future__ import annotations
 
+import base64
+import html
+import io
 from typing import Sequence
 
 import matplotlib.dates as mdates
@@ -176,3 +179,33 @@ def engagement_and_violence(engagement: RegularSeries, violence: RegularSeries, 
     bottom.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def figure_html(fig, number: int, caption: str, alt: str) -> str:
+    """A figure as self-contained HTML: embedded PNG with alt text and a caption.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    number : int
+        Figure number shown in the caption.
+    caption : str
+        Caption text (escaped).
+    alt : str
+        Text alternative describing what the chart shows (escaped).
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (f'<figure class="report-figure" style="margin:1rem 0">'
+            f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt, quote=True)}" '
+            f'style="max-width:100%">'
+            f"<figcaption><em>Figure {number}. {html.escape(caption)}</em></figcaption></figure>")
+
+
+def show_figure(fig, number: int, caption: str, alt: str) -> None:
+    """Display a figure with its caption and alt text in a notebook, then close it."""
+    from IPython.display import HTML, display
+
+    display(HTML(figure_html(fig, number, caption, alt)))
+    plt.close(fig)

@@ -60,11 +60,6 @@ def coverage_lines(series: Iterable[RegularSeries]) -> str:
     return "\n".join(f"- {one.coverage_text()} Basis: {one.basis}." for one in series)
 
 
-def caption(number: int, text: str) -> str:
-    """Markdown caption placed under a figure."""
-    return f"*Figure {number}. {text}*"
-
-
 def parameters_markdown(parameters: Mapping[str, object]) -> str:
     """Markdown table of a notebook's parameters (values escaped)."""
     lines = ["| parameter | value |", "|---|---|"]

@@ -65,6 +65,13 @@ class BuildResult:
 # --------------------------------------------------------------------------
 
 
+def _make_readable(path: str) -> None:
+    """Give a temporary file the usual permissions (mkstemp creates it 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -72,6 +79,7 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
+        _make_readable(tmp)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -89,8 +97,15 @@ def notebook_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
     return papermill.inspect_notebook(str(notebook))
 
 
+_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,), "int": (int,), "float": (int, float), "bool": (bool,),
+    "list": (list,), "dict": (dict,),
+}
+
+
 def check_parameters(spec: ReportSpec, parameters: dict[str, Any]) -> None:
-    """Fail if a parameter is not declared in the notebook's ``parameters`` cell.
+    """Fail if a parameter is not declared in the notebook's ``parameters`` cell,
+    or if its value does not fit the declared type.
 
     Raises
     ------
@@ -102,11 +117,16 @@ def check_parameters(spec: ReportSpec, parameters: dict[str, Any]) -> None:
                              "does not exist")
     declared = notebook_parameters(spec.notebook_path)
     problems = []
-    for name in parameters:
+    for name, value in parameters.items():
         if name not in declared:
             close = difflib.get_close_matches(name, list(declared), n=1)
             hint = f"; did you mean `{close[0]}`?" if close else f"; valid: {sorted(declared)}"
             problems.append(f"`{name}`: no such parameter in {spec.notebook}{hint}")
+            continue
+        expected = _TYPES.get(declared[name].get("inferred_type_name", ""))
+        if expected and (not isinstance(value, expected) or isinstance(value, bool) and bool not in expected):
+            problems.append(f"`{name}`: expected {declared[name]['inferred_type_name']} "
+                            f"(default {declared[name].get('default')}); got {value!r}")
     if problems:
         raise ParameterError(f"report '{spec.name}': " + "; ".join(problems))
 
@@ -175,8 +195,11 @@ def _footer_html(parameters: dict[str, Any], data_files: Iterable[Path]) -> str:
             f"<p>Versions: {versions}</p></footer>")
 
 
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+
 def _exporter() -> HTMLExporter:
-    exporter = HTMLExporter(template_name="lab")
+    exporter = HTMLExporter(template_name="reader", extra_template_basedirs=[str(TEMPLATES_DIR)])
     exporter.exclude_input = True
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
@@ -184,24 +207,18 @@ def _exporter() -> HTMLExporter:
     return exporter
 
 
-def _wrap(body_html: str, header: str, footer: str) -> str:
-    """Insert header and footer into nbconvert's page."""
-    page = body_html.replace("</head>", _PAGE_CSS + "</head>", 1)
-    if "<main>" in page:
-        page = page.replace("<main>", "<main>" + header, 1).replace("</main>", footer + "</main>", 1)
-    else:
-        page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + header, page, count=1)
-        page = page.replace("</body>", footer + "</body>", 1)
-    return page
-
-
 def notebook_to_html(notebook: nbformat.NotebookNode, title: str, parameters: dict[str, Any],
                      data_files: Iterable[Path], ipynb_name: str | None) -> str:
     """Reader-facing HTML of an executed notebook: code hidden, figures embedded."""
-    body, _ = _exporter().from_notebook_node(notebook, resources={"metadata": {"name": title}})
     generated = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    return _wrap(body, _header_html(title, parameters, generated, ipynb_name),
-                 _footer_html(parameters, data_files))
+    resources = {
+        "metadata": {"name": title},
+        "report_css": _PAGE_CSS,
+        "report_header": _header_html(title, parameters, generated, ipynb_name),
+        "report_footer": _footer_html(parameters, data_files),
+    }
+    page, _ = _exporter().from_notebook_node(notebook, resources=resources)
+    return page
 
 
 def _failing_cell(notebook: nbformat.NotebookNode | None) -> tuple[str, str]:
@@ -258,6 +275,7 @@ def run_report(spec: ReportSpec, parameters: dict[str, Any], reports_dir: Path,
             finally:
                 if os.path.getsize(tmp) > 0:
                     executed = nbformat.read(tmp, as_version=4)
+                    _make_readable(tmp)
                     os.replace(tmp, ipynb_path)
                 elif os.path.exists(tmp):
                     os.unlink(tmp)
@@ -269,7 +287,10 @@ def run_report(spec: ReportSpec, parameters: dict[str, Any], reports_dir: Path,
         write_atomic(html_path, page)
         status, error = "built", None
     except Exception as exc:  # a failed report is published as a failure page
-        error = f"{type(exc).__name__}: {_ANSI.sub('', str(exc))}"
+        if isinstance(exc, papermill.PapermillExecutionError):
+            error = f"{exc.ename} in cell {exc.exec_count}: {_ANSI.sub('', exc.evalue)}"
+        else:
+            error = f"{type(exc).__name__}: {_ANSI.sub('', str(exc))}"
         link = ipynb_path.name if executed is not None else None
         write_atomic(html_path, failure_html(spec.title, parameters, error, executed, link))
         status = "failed"
@@ -344,7 +365,7 @@ def build_reports(report_set: ReportSet, *, only: Iterable[str] | None = None,
         results.append(result)
         if progress:
             progress(f"{result.status:7s} {result.name} ({result.seconds:.1f} s)"
-                     + (f": {result.error.splitlines()[0]}" if result.error else ""))
+                     + (f": {' '.join(result.error.split())[:300]}" if result.error else ""))
     write_atomic(reports_dir / "index.html",
                  index_html(results, dt.datetime.now().strftime("%Y-%m-%d %H:%M")))
     return results

@@ -1,0 +1,53 @@
+"""The bundled reference dataset loads, validates and keeps its promises."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis import paths, schema
+from analysis.sources import reference
+
+
+@pytest.fixture(scope="module")
+def events():
+    return reference.load_engagement_events()
+
+
+@pytest.fixture(scope="module")
+def figures():
+    return reference.load_violence_figures()
+
+
+def test_tables_load_and_validate(events, figures):
+    claims = reference.load_article_claims()
+    assert len(events) >= 150 and len(figures) >= 100 and len(claims) == 11
+
+
+def test_every_row_is_cited(events, figures):
+    for table in (events, figures):
+        assert (table["source_url"].str.strip() != "").all()
+        assert (table["source_quote"].str.strip() != "").all()
+    assert (figures["basis"] == "published").all()
+
+
+def test_monitors_are_kept_apart_and_fatalities_never_mixed_with_combat_deaths(figures):
+    assert set(figures["source_org"]) <= {"PICSS", "PIPS", "CRSS", "SATP"}
+    # A month never has the same figure id for two measures: ids name source, period and measure.
+    assert figures["figure_id"].is_unique
+    combined = figures.loc[figures["measure"] == "combat_deaths", "scope_note"].str.lower()
+    assert not combined.str.contains("killed in militant attacks only").any()
+
+
+def test_vocabularies_are_documented_in_data_readme():
+    readme = (paths.DATA_DIR / "README.md").read_text(encoding="utf-8")
+    for word in (*schema.EVENT_TYPES, *schema.MEASURES, *schema.GRANULARITIES, *schema.BASES):
+        assert f"`{word}`" in readme, f"data/README.md does not document `{word}`"
+    for column in (*schema.ENGAGEMENT_COLUMNS, *schema.VIOLENCE_COLUMNS):
+        assert f"`{column}`" in readme, f"data/README.md does not document column `{column}`"
+
+
+def test_initiators_use_side_labels(events):
+    from analysis.series import initiator_direction
+
+    directions = events["initiator"].map(initiator_direction)
+    assert (directions != "unknown").mean() > 0.9
