@@ -24,9 +24,13 @@ Rules applied (research integrity):
     row from the scope note and quote (COMBAT_DEATH_ROWS below);
   * disagreeing figures are all kept.
 
-Standard library only (pandas is not installed here). Run from anywhere:
-    python3 scripts/convert_reference.py
-Re-running overwrites the four output files with identical content.
+HISTORICAL RECORD, DO NOT RE-RUN. This script made the first version of the
+tables (2026-11-26) and is kept so the conversion rules can be audited. The CSVs
+in data/reference/ are now the source and data/README.md has been edited since;
+re-running would overwrite both. It needs the team's shared compilation, which is
+not in this repository, and refuses to run without --overwrite.
+
+Standard library only.
 """
 
 import calendar
@@ -1177,4 +1181,7 @@ def main():
 
 
 if __name__ == "__main__":
+    if "--overwrite" not in sys.argv:
+        sys.exit("convert_reference.py is a historical record; see its docstring. "
+                 "Pass --overwrite to regenerate data/reference/ and data/README.md.")
     sys.exit(main())

@@ -128,7 +128,7 @@ def engagement_timeline(events: pd.DataFrame, *, event_types: Sequence[str] | No
     ax.invert_yaxis()
     _mark_break(ax, break_date)
     ax.set_title("Engagement log: one mark per dated event")
-    ax.legend(loc="upper left", fontsize=8, ncols=3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), fontsize=8, ncols=4, frameon=False)
     fig.tight_layout()
     return fig
 

@@ -186,4 +186,4 @@ def rank_association(first: RegularSeries, second: RegularSeries, *,
 def association_table(results) -> pd.DataFrame:
     """Stack :meth:`AssociationResult.as_frame` rows of several results."""
     frames = [r.as_frame() for r in results]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return pd.concat(frames).set_index("transform") if frames else pd.DataFrame()

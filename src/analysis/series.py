@@ -320,10 +320,15 @@ def engagement_counts(events: pd.DataFrame, *, frequency: str = "M",
     counts = periods.value_counts().reindex(index, fill_value=0).astype(float)
     inside = (index >= win_start) & (index <= win_end)
     counts[~inside] = np.nan
-    what = ", ".join(event_types) if event_types else (", ".join(categories) if categories else "all events")
+    if event_types:
+        what = "logged events: " + ", ".join(t.replace("_", " ") for t in event_types)
+    elif categories:
+        what = f"logged {' and '.join(categories)} events"
+    else:
+        what = "all logged events"
     if directions:
         what += " (" + ", ".join(directions) + ")"
-    label = label or f"engagement events: {what}"
+    label = label or what
     counts.name = label
     return RegularSeries(values=counts, label=label, frequency=frequency,
                          source="engagement log", measure="events",
