@@ -52,11 +52,21 @@ def test_quarter_from_months_only_when_all_three_observed():
     assert "sum of" in result.basis
 
 
-def test_published_quarterly_figures_are_used_when_they_exist():
+def test_published_quarterly_figures_are_used_for_a_quarterly_publisher():
     quarterly = monthly_figures({"2023-01": 1}).assign(
         period_end=pd.Timestamp("2023-03-31"), granularity="quarter", value=50)
     result = series.violence_series(quarterly, "PICSS", "attacks", frequency="Q")
     assert result.values["2023Q1"] == 50 and "quarterly" in result.basis
+
+
+def test_monthly_publisher_quarters_come_from_months_not_a_stray_quarterly_row():
+    months = {f"2023-{m:02d}": m for m in range(1, 7)}
+    stray = monthly_figures({"2023-04": 0}).assign(
+        figure_id="q", period_end=pd.Timestamp("2023-06-30"), granularity="quarter", value=99)
+    figures = pd.concat([monthly_figures(months), stray], ignore_index=True)
+    result = series.violence_series(figures, "PICSS", "attacks", frequency="Q")
+    assert result.values.tolist() == [6, 15]  # never the stray 99: bases are not mixed
+    assert "sum of" in result.basis
 
 
 def test_engagement_zero_inside_window_missing_outside():

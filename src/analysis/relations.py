@@ -149,11 +149,14 @@ def rank_association(first: RegularSeries, second: RegularSeries, *,
         raise ValueError(f"ci_level must be between 0 and 1; got {ci_level}")
     paired = paired_observations(first, second, transform)
     n = len(paired)
-    what = "period-to-period changes" if transform == "difference" else "periods"
+    if transform == "difference":
+        what = "period-to-period change" if n == 1 else "period-to-period changes"
+    else:
+        what = "period" if n == 1 else "periods"
     if n < min_periods:
         raise InsufficientData(
-            f"only {n} {what} have both '{first.label}' and '{second.label}' observed",
-            n=n, required=min_periods)
+            f"only {n} {what} {'has' if n == 1 else 'have'} both '{first.label}' and "
+            f"'{second.label}' observed", n=n, required=min_periods)
     x = paired["first"].to_numpy(float)
     y = paired["second"].to_numpy(float)
     estimate = _spearman(x, y)

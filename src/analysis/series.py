@@ -186,9 +186,11 @@ def violence_series(figures: pd.DataFrame, source_org: str, measure: str, *,
     measure : str
         One measure (e.g. ``"attacks"``, ``"fatalities"``).
     frequency : {"M", "Q"}
-        Monthly series use the source's monthly figures. Quarterly series use
-        the source's published quarterly figures when it publishes any for
-        this measure; otherwise a quarter is the sum of its three monthly
+        Monthly series use the source's monthly figures. Quarterly series
+        follow the source's main publication rhythm for this measure, never
+        mixing the two: if it publishes quarterly figures at least as often
+        as monthly ones (e.g. CRSS), its published quarterly figures are used;
+        otherwise (e.g. PICSS) a quarter is the sum of its three monthly
         figures, and is missing unless all three months are observed.
     start, end : str or Timestamp, optional
         Window (e.g. ``"2021-08"``); default: first to last observed period.
@@ -210,12 +212,13 @@ def violence_series(figures: pd.DataFrame, source_org: str, measure: str, *,
         basis = f"{source_org}'s published monthly figures"
     else:
         quarterly = rows.loc[rows["granularity"] == "quarter"]
-        if len(quarterly):
+        monthly_rows = rows.loc[rows["granularity"] == "month"]
+        if len(quarterly) >= len(monthly_rows) / 3 and len(quarterly):
             by_period, conflicts = _one_value_per_period(quarterly, "Q")
             extent = by_period.index
             basis = f"{source_org}'s published quarterly figures"
         else:
-            monthly, conflicts = _one_value_per_period(rows.loc[rows["granularity"] == "month"], "M")
+            monthly, conflicts = _one_value_per_period(monthly_rows, "M")
             counts = monthly.groupby(monthly.index.asfreq("Q")).agg(["sum", "count"])
             complete = counts["count"] == 3
             by_period = counts.loc[complete, "sum"].astype(float)

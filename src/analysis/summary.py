@@ -1,4 +1,8 @@
-"""Plain-language text from results: sentences that never say more than the tables."""
+"""Plain-language text from results: sentences that never say more than the tables.
+
+Every function returns Markdown in which text that came from data (labels,
+source names) is HTML-escaped, so a value such as ``<script>`` renders as text.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,10 @@ from analysis.errors import InsufficientData
 from analysis.provenance import display_path, file_sha256
 from analysis.relations import AssociationResult
 from analysis.series import RegularSeries
+
+
+def _escape(text: str) -> str:
+    return html.escape(text, quote=False)
 
 
 def strength_word(rho: float) -> str:
@@ -27,7 +35,8 @@ def strength_word(rho: float) -> str:
 def association_sentence(result: AssociationResult) -> str:
     """One paragraph stating an association with its interval, N and caveat."""
     level = int(round(result.ci_level * 100))
-    what = ("month-to-month changes in" if result.transform == "difference" else "levels of")
+    what = ("changes from one period to the next in" if result.transform == "difference"
+            else "levels of")
     direction = "positive" if result.estimate > 0 else "negative"
     excludes_zero = result.ci_low > 0 or result.ci_high < 0
     text = (f"Over {result.n} periods with both series observed ({result.first_period} to "
@@ -46,18 +55,18 @@ def association_sentence(result: AssociationResult) -> str:
     else:
         text += ("Correlating changes removes shared trends, but says nothing about which "
                  "series moves first.")
-    return text
+    return _escape(text)
 
 
 def refusal_sentence(error: InsufficientData) -> str:
     """The visible 'not estimable' note for a refused analysis."""
-    return (f"**Not estimable with these data**, because {error.reason} "
-            f"(N = {error.n}; the documented minimum is {error.required}).")
+    return _escape(f"**Not estimable with these data**, because {error.reason} "
+                   f"(N = {error.n}; the documented minimum is {error.required}).")
 
 
 def coverage_lines(series: Iterable[RegularSeries]) -> str:
     """Markdown bullet list of each series' coverage sentence."""
-    return "\n".join(f"- {one.coverage_text()} Basis: {one.basis}." for one in series)
+    return _escape("\n".join(f"- {one.coverage_text()} Basis: {one.basis}." for one in series))
 
 
 def parameters_markdown(parameters: Mapping[str, object]) -> str:
@@ -108,7 +117,7 @@ def overview_summary(events, figures, claim_table, series: Iterable[RegularSerie
         "protests, demarches, memorandums) are not itemised in any public source found.")
     lines.append(f"- Charts mark the Taliban takeover of Kabul ({break_date}); grey bands are "
                  "periods with no published figure, which are missing, not zero.")
-    return "\n".join(lines)
+    return _escape("\n".join(lines))
 
 
 def annual_table(figures, measures: Iterable[str] = ("attacks", "fatalities", "combat_deaths")):
@@ -128,3 +137,26 @@ def annual_table(figures, measures: Iterable[str] = ("attacks", "fatalities", "c
     table = rows.groupby(["year", "column"])["value"].agg(
         lambda v: " / ".join(f"{x:,}" for x in dict.fromkeys(v))).unstack("column")
     return table.fillna("—")
+
+
+def relation_summary(engagement: RegularSeries, violence: RegularSeries,
+                     results: Mapping[str, AssociationResult],
+                     refusals: Mapping[str, InsufficientData]) -> str:
+    """Plain-language summary of notebook 03: coverage, each association or refusal, caveat.
+
+    Parameters
+    ----------
+    engagement, violence : RegularSeries
+    results : mapping of transform to AssociationResult
+    refusals : mapping of transform to InsufficientData
+    """
+    lines = [f"- {_escape(engagement.coverage_text())}", f"- {_escape(violence.coverage_text())}"]
+    for transform, name in (("level", "Levels"), ("difference", "Changes")):
+        if transform in results:
+            lines.append(f"- {name}: {association_sentence(results[transform])}")
+        elif transform in refusals:
+            lines.append(f"- {name}: {refusal_sentence(refusals[transform])}")
+    lines.append("- Neither result says which series moves first, or whether engagement reduces "
+                 "violence; reverse causation (meetings and protests *reacting* to attacks) is "
+                 "the default suspicion.")
+    return "\n".join(lines)
