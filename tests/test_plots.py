@@ -32,7 +32,8 @@ def test_every_figure_builder_returns_a_figure():
     for fig in (plots.coverage_chart(figures, events),
                 plots.engagement_timeline(events),
                 plots.series_panels([violence]),
-                plots.engagement_and_violence(engagement, violence)):
+                plots.engagement_and_violence(engagement, violence),
+                plots.period_totals_chart(figures.assign(granularity="year"))):
         assert fig.axes
         matplotlib.pyplot.close(fig)
 

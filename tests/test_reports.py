@@ -66,7 +66,7 @@ def test_executed_notebooks_have_no_errors_and_show_figures_and_tables(built):
         tables = [h for h in html_outputs if "<table" in h]
         notebook = results[name].notebook
         if notebook.startswith("01"):
-            assert len(figures) == 3 and len(tables) >= 3
+            assert len(figures) == 4 and len(tables) >= 3
         else:
             assert len(figures) == 1
             assert any("spearman_rho" in t for t in tables) or any(
@@ -129,3 +129,18 @@ def test_invalid_report_set_is_rejected_before_anything_runs(tmp_path):
     assert result.exit_code == 2
     assert "reports.0.name" in result.output
     assert not (tmp_path / "index.html").exists()
+
+
+def test_only_rebuilds_one_report_and_keeps_the_others_in_the_index(built, tmp_path):
+    import shutil
+
+    shipped, results, out = built
+    target = tmp_path / "reports"
+    shutil.copytree(out, target)
+    report_set = load_report_set(paths.REPORT_SET_FILE)
+    rebuilt = build_reports(report_set, only=["data_overview"], reports_dir=target)
+    assert [r.name for r in rebuilt] == ["data_overview"]
+    index = (target / "index.html").read_text(encoding="utf-8")
+    for name in shipped:
+        assert f'href="{name}.html"' in index
+    assert index.count(">not rebuilt</td>") == len(shipped) - 1

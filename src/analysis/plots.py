@@ -209,3 +209,38 @@ def show_figure(fig, number: int, caption: str, alt: str) -> None:
 
     display(HTML(figure_html(fig, number, caption, alt)))
     plt.close(fig)
+
+
+SOURCE_COLOURS = ("#2c3e50", "#c0392b", "#2980b9", "#8e44ad", "#16a085", "#d35400")
+
+
+def period_totals_chart(figures: pd.DataFrame, *, measures: Sequence[str] = ("attacks", "fatalities"),
+                        granularity: str = "year", break_date: str | None = "2021-08-15"):
+    """Published period totals by source: each figure drawn as a segment over its period.
+
+    One panel per measure, one colour per source; a total is drawn across the
+    period it covers (never as a point that suggests a single month), and
+    sources are not joined to each other or across years without a figure.
+    """
+    set_style()
+    rows = figures.loc[(figures["granularity"] == granularity) & (figures["region"] == "Pakistan")
+                       & (figures["actor"] == "")]
+    measures = [m for m in measures if (rows["measure"] == m).any()]
+    sources = sorted(rows["source_org"].unique())
+    fig, axes = plt.subplots(max(len(measures), 1), 1, figsize=(11, 2.8 * max(len(measures), 1) + 0.6),
+                             sharex=True, squeeze=False)
+    for ax, measure in zip(axes[:, 0], measures):
+        for colour, source in zip(SOURCE_COLOURS * 3, sources):
+            part = rows.loc[(rows["measure"] == measure) & (rows["source_org"] == source)]
+            if part.empty:
+                continue
+            ends = part["period_end"] + pd.Timedelta(days=1)
+            ax.hlines(part["value"], part["period_start"], ends, colors=colour, linewidth=3,
+                      label=source)
+        _mark_break(ax, break_date)
+        ax.set_ylabel(measure.replace("_", " "))
+        ax.set_ylim(bottom=0)
+        ax.set_title(f"Published {granularity}ly totals: {measure.replace('_', ' ')}", fontsize=10)
+        ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig

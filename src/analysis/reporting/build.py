@@ -52,7 +52,7 @@ class BuildResult:
     title: str
     notebook: str
     parameters: dict[str, Any]
-    status: str  # "built" or "failed"
+    status: str  # "built", "failed", or "not rebuilt" (kept from an earlier build, --only)
     seconds: float
     html_path: Path
     ipynb_path: Path | None
@@ -305,7 +305,7 @@ def index_html(results: list[BuildResult], generated: str) -> str:
     """The reports index: every report with status, parameters, time and links."""
     rows = []
     for r in results:
-        colour = "#1e8449" if r.status == "built" else "#c0392b"
+        colour = {"built": "#1e8449", "failed": "#c0392b"}.get(r.status, "#555555")
         params = html.escape(json.dumps(r.parameters, ensure_ascii=False)) if r.parameters else "defaults"
         nb_link = (f' · <a href="{html.escape(r.ipynb_path.name)}">.ipynb</a>' if r.ipynb_path else "")
         rows.append(
@@ -314,7 +314,8 @@ def index_html(results: list[BuildResult], generated: str) -> str:
             f"<td style=\"color:{colour};font-weight:bold\" class=\"status\">{r.status}</td>"
             f"<td><code>{params}</code></td><td>{r.seconds:.1f} s</td></tr>")
     failed = sum(r.status == "failed" for r in results)
-    summary = (f"{len(results) - failed} of {len(results)} reports built"
+    built = sum(r.status == "built" for r in results)
+    summary = (f"{built} of {len(results)} reports built in this run"
                + (f"; <strong style='color:#c0392b'>{failed} failed</strong>" if failed else ""))
     return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
             "<title>Pakistan–Afghanistan engagement and violence: reports</title>"
@@ -366,6 +367,16 @@ def build_reports(report_set: ReportSet, *, only: Iterable[str] | None = None,
         if progress:
             progress(f"{result.status:7s} {result.name} ({result.seconds:.1f} s)"
                      + (f": {' '.join(result.error.split())[:300]}" if result.error else ""))
+    listed = {r.name: r for r in results}
+    for spec in report_set.reports:  # keep reports not rebuilt this time in the index
+        html_path = reports_dir / f"{spec.name}.html"
+        if spec.name not in listed and html_path.exists():
+            ipynb_path = reports_dir / f"{spec.name}.ipynb"
+            listed[spec.name] = BuildResult(
+                name=spec.name, title=spec.title, notebook=spec.notebook,
+                parameters=report_set.parameters_for(spec), status="not rebuilt", seconds=0.0,
+                html_path=html_path, ipynb_path=ipynb_path if ipynb_path.exists() else None)
+    ordered = [listed[s.name] for s in report_set.reports if s.name in listed]
     write_atomic(reports_dir / "index.html",
-                 index_html(results, dt.datetime.now().strftime("%Y-%m-%d %H:%M")))
+                 index_html(ordered, dt.datetime.now().strftime("%Y-%m-%d %H:%M")))
     return results
