@@ -11,7 +11,7 @@ from conftest import event_row, events_on, text_frame, violence_row
 def _claims(rows):
     base = {"claim_id": "", "quantity": "q", "value": "", "qualifier": "more than",
             "period_start": "2021-08", "period_end": "publication", "category": "engagement",
-            "quote": "A quote.", "source_url": ""}
+            "quote": "A quote.", "source": "An article"}
     return schema.parse_article_claims(text_frame([{**base, **r} for r in rows], schema.CLAIM_COLUMNS))
 
 

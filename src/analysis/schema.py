@@ -112,7 +112,7 @@ CLAIM_COLUMNS: tuple[str, ...] = (
     "period_end",
     "category",
     "quote",
-    "source_url",
+    "source",
 )
 
 #: Longest verbatim quote accepted, in characters. Multi-source rows join
@@ -326,7 +326,7 @@ CLAIM_SCHEMA = pa.DataFrameSchema(
         "period_end": _text(_NON_EMPTY),
         "category": _text(_NON_EMPTY),
         "quote": _text(pa.Check(quote_ok, element_wise=True, error="a verbatim quote")),
-        "source_url": _text(),
+        "source": _text(_NON_EMPTY),
     },
     strict=False,
     coerce=False,
