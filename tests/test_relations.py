@@ -84,3 +84,15 @@ def test_is_reproducible_with_seed():
     first = rank_association(a, b, n_boot=200, seed=11)
     second = rank_association(a, b, n_boot=200, seed=11)
     assert (first.ci_low, first.ci_high) == (second.ci_low, second.ci_high)
+
+
+def test_benjamini_hochberg_q_values():
+    from analysis.relations import association_table, bh_q_values
+
+    assert np.allclose(bh_q_values([0.01, 0.04, 0.03]), [0.03, 0.04, 0.04])
+    rng = np.random.default_rng(5)
+    a, b = make_series(rng.poisson(5, 40)), make_series(rng.poisson(5, 40), label="y")
+    results = [rank_association(a, b, n_boot=100, transform=t) for t in ("level", "difference")]
+    table = association_table(results)
+    assert list(table.index) == ["level", "difference"]
+    assert (table["placebo_q_bh"] >= table["placebo_p"] - 1e-9).all()

@@ -38,3 +38,16 @@ def test_text_from_data_is_escaped():
     assert "<script>" not in text and "&lt;script&gt;" in text
     refusal = summary.refusal_sentence(InsufficientData("label <b>x</b>", 0, 24))
     assert "<b>" not in refusal
+
+
+def test_interval_and_placebo_disagreeing_is_called_inconclusive():
+    from analysis.relations import AssociationResult
+
+    result = AssociationResult(estimate=0.3, ci_low=0.04, ci_high=0.52, ci_level=0.95, p_value=0.35,
+                               n=27, n_window=50, block_length=3.0, n_boot=2000, n_placebo=21,
+                               transform="difference", first_label="a", second_label="b",
+                               first_period="2021-09", last_period="2025-09")
+    text = summary.association_sentence(result, q_value=0.35, n_tests=2)
+    assert "inconclusive" in text and "q = 0.35 across the 2 tests" in text
+    agreeing = summary.association_sentence(result, q_value=0.01, n_tests=2)
+    assert "placebo test agrees" in agreeing

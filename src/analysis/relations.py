@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from arch.bootstrap import StationaryBootstrap, optimal_block_length
 from scipy import stats
+from statsmodels.stats.multitest import multipletests
 
 from analysis.errors import InsufficientData
 from analysis.series import RegularSeries, align
@@ -186,7 +187,21 @@ def rank_association(first: RegularSeries, second: RegularSeries, *,
     )
 
 
+def bh_q_values(p_values) -> np.ndarray:
+    """Benjamini–Hochberg q-values across one family of tests."""
+    p_values = np.asarray(list(p_values), dtype=float)
+    if p_values.size == 0:
+        return p_values
+    return multipletests(p_values, method="fdr_bh")[1]
+
+
 def association_table(results) -> pd.DataFrame:
-    """Stack :meth:`AssociationResult.as_frame` rows of several results."""
-    frames = [r.as_frame() for r in results]
-    return pd.concat(frames).set_index("transform") if frames else pd.DataFrame()
+    """Stack :meth:`AssociationResult.as_frame` rows, with Benjamini–Hochberg
+    q-values of the placebo p-values across the results given (one family)."""
+    results = list(results)
+    if not results:
+        return pd.DataFrame()
+    table = pd.concat([r.as_frame() for r in results])
+    table.insert(table.columns.get_loc("placebo_p") + 1, "placebo_q_bh",
+                 np.round(bh_q_values(r.p_value for r in results), 3))
+    return table.set_index("transform")

@@ -12,7 +12,7 @@ from typing import Iterable, Mapping
 
 from analysis.errors import InsufficientData
 from analysis.provenance import display_path, file_sha256
-from analysis.relations import AssociationResult
+from analysis.relations import AssociationResult, bh_q_values
 from analysis.series import RegularSeries
 
 
@@ -32,8 +32,18 @@ def strength_word(rho: float) -> str:
     return "strong"
 
 
-def association_sentence(result: AssociationResult) -> str:
-    """One paragraph stating an association with its interval, N and caveat."""
+def association_sentence(result: AssociationResult, q_value: float | None = None,
+                         n_tests: int = 1) -> str:
+    """One paragraph stating an association with its interval, N and caveat.
+
+    Parameters
+    ----------
+    result : AssociationResult
+    q_value : float, optional
+        Benjamini–Hochberg q-value of the placebo p-value within its family.
+    n_tests : int
+        Size of that family.
+    """
     level = int(round(result.ci_level * 100))
     what = ("changes from one period to the next in" if result.transform == "difference"
             else "levels of")
@@ -44,9 +54,16 @@ def association_sentence(result: AssociationResult) -> str:
             f"*{result.first_label}* and *{result.second_label}* is {result.estimate:.2f} "
             f"({strength_word(result.estimate)}, {direction}; {level}% block-bootstrap interval "
             f"{result.ci_low:.2f} to {result.ci_high:.2f}; circular-shift placebo p = "
-            f"{result.p_value:.2f}). ")
-    if excludes_zero:
-        text += "The interval excludes zero. "
+            f"{result.p_value:.2f}"
+            + (f"; Benjamini–Hochberg q = {q_value:.2f} across the {n_tests} tests in this report"
+               if q_value is not None and n_tests > 1 else "")
+            + "). ")
+    significant = (q_value if q_value is not None else result.p_value) < 0.05
+    if excludes_zero and significant:
+        text += "The interval excludes zero and the placebo test agrees. "
+    elif excludes_zero:
+        text += ("The interval excludes zero, but the placebo test does not distinguish the "
+                 "estimate from chance: treat it as inconclusive. ")
     else:
         text += "The interval includes zero: the data are consistent with no association. "
     if result.transform == "level":
@@ -151,9 +168,11 @@ def relation_summary(engagement: RegularSeries, violence: RegularSeries,
     refusals : mapping of transform to InsufficientData
     """
     lines = [f"- {_escape(engagement.coverage_text())}", f"- {_escape(violence.coverage_text())}"]
+    q_values = dict(zip(results, bh_q_values(r.p_value for r in results.values())))
     for transform, name in (("level", "Levels"), ("difference", "Changes")):
         if transform in results:
-            lines.append(f"- {name}: {association_sentence(results[transform])}")
+            sentence = association_sentence(results[transform], q_values[transform], len(results))
+            lines.append(f"- {name}: {sentence}")
         elif transform in refusals:
             lines.append(f"- {name}: {refusal_sentence(refusals[transform])}")
     lines.append("- Neither result says which series moves first, or whether engagement reduces "
