@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterable
 
 import nbformat
 import papermill
+from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
 
 from analysis import paths
@@ -38,6 +39,16 @@ from analysis.reporting.config import ReportSet, ReportSpec
 from analysis.sources.reference import reference_files
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class IPCKernelManager(AsyncKernelManager):
+    """Kernel manager that talks to the kernel over IPC sockets in Jupyter's
+    runtime folder instead of TCP ports: no port to clash between parallel
+    builds, and no plain-text TCP traffic (so no ipykernel warning about it)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("transport", "ipc")
+        super().__init__(**kwargs)
 
 
 class ParameterError(ValueError):
@@ -271,6 +282,7 @@ def run_report(spec: ReportSpec, parameters: dict[str, Any], reports_dir: Path,
                     str(spec.notebook_path), tmp, parameters=parameters,
                     kernel_name=kernel_name, cwd=str(paths.PROJECT_ROOT),
                     progress_bar=False, log_output=False, report_mode=True,
+                    kernel_manager_class=IPCKernelManager,
                 )
             finally:
                 if os.path.getsize(tmp) > 0:
