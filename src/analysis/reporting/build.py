@@ -303,6 +303,8 @@ def run_report(spec: ReportSpec, parameters: dict[str, Any], reports_dir: Path,
             error = f"{exc.ename} in cell {exc.exec_count}: {_ANSI.sub('', exc.evalue)}"
         else:
             error = f"{type(exc).__name__}: {_ANSI.sub('', str(exc))}"
+        if executed is None and ipynb_path.exists():
+            ipynb_path.unlink()  # never leave an earlier run's notebook beside a failure page
         link = ipynb_path.name if executed is not None else None
         write_atomic(html_path, failure_html(spec.title, parameters, error, executed, link))
         status = "failed"
