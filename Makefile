@@ -10,12 +10,13 @@ BIN    := $(VENV)/bin
 KERNEL := pak-afg-analysis
 STAMP  := $(VENV)/.installed
 
-.PHONY: reports test setup clean-reports help
+.PHONY: reports test setup lab clean-reports help
 
 help:
 	@echo "make reports   build every report into reports/ (open reports/index.html)"
 	@echo "make test      run the test suite"
 	@echo "make setup     only create .venv, install and register the kernel"
+	@echo "make lab       open the collection in JupyterLab with the project kernel"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 required, found " + sys.version.split()[0]'
@@ -34,6 +35,9 @@ reports: $(STAMP)
 
 test: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
 
 clean-reports:
 	find reports -maxdepth 1 -type f ! -name reports.yaml ! -name README.md -delete
