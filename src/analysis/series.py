@@ -339,17 +339,6 @@ def engagement_counts(events: pd.DataFrame, *, frequency: str = "M",
                                 f"log's coverage window {win_start} to {win_end}"))
 
 
-def engagement_counts_by_type(events: pd.DataFrame, *, frequency: str = "M",
-                              event_types: Iterable[str] | None = None,
-                              start=None, end=None) -> pd.DataFrame:
-    """Counts per period for each event type, as columns (missing outside the window)."""
-    types = list(event_types) if event_types else [t for t in EVENT_TYPES
-                                                   if t in set(events["event_type"])]
-    columns = {t: engagement_counts(events, frequency=frequency, event_types=[t],
-                                    start=start, end=end).values for t in types}
-    return pd.DataFrame(columns)
-
-
 def align(first: RegularSeries, second: RegularSeries) -> pd.DataFrame:
     """Put two series of the same frequency on one index (the union of both).
 

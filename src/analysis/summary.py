@@ -86,14 +86,6 @@ def coverage_lines(series: Iterable[RegularSeries]) -> str:
     return _escape("\n".join(f"- {one.coverage_text()} Basis: {one.basis}." for one in series))
 
 
-def parameters_markdown(parameters: Mapping[str, object]) -> str:
-    """Markdown table of a notebook's parameters (values escaped)."""
-    lines = ["| parameter | value |", "|---|---|"]
-    for name, value in parameters.items():
-        lines.append(f"| `{name}` | {html.escape(repr(value))} |")
-    return "\n".join(lines)
-
-
 def sources_markdown(files: Iterable[str | os.PathLike[str]]) -> str:
     """Markdown list of data files with their SHA-256 (first 12 hex digits)."""
     return "\n".join(f"- `{display_path(f)}` (sha256 `{file_sha256(f)[:12]}`)" for f in files)
@@ -179,3 +171,11 @@ def relation_summary(engagement: RegularSeries, violence: RegularSeries,
                  "violence; reverse causation (meetings and protests *reacting* to attacks) is "
                  "the default suspicion.")
     return "\n".join(lines)
+
+
+def events_by_type_table(events, break_date: str):
+    """Logged events per category and type, before and after ``break_date`` (counts, zeros shown)."""
+    period = (events["date_start"] >= break_date).map({False: "before takeover", True: "after takeover"})
+    return events.assign(period=period).pivot_table(
+        index=["category", "event_type"], columns="period", values="event_id",
+        aggfunc="count", fill_value=0)

@@ -135,7 +135,8 @@ def check_parameters(spec: ReportSpec, parameters: dict[str, Any]) -> None:
             problems.append(f"`{name}`: no such parameter in {spec.notebook}{hint}")
             continue
         expected = _TYPES.get(declared[name].get("inferred_type_name", ""))
-        if expected and (not isinstance(value, expected) or isinstance(value, bool) and bool not in expected):
+        wrong_bool = isinstance(value, bool) and bool not in (expected or ())  # bool is an int
+        if expected and (not isinstance(value, expected) or wrong_bool):
             problems.append(f"`{name}`: expected {declared[name]['inferred_type_name']} "
                             f"(default {declared[name].get('default')}); got {value!r}")
     if problems:

@@ -92,13 +92,31 @@ def load_article_claims(path: str | os.PathLike[str] | None = None) -> pd.DataFr
     return schema.parse_article_claims(read_text_csv(resolved), source=str(resolved))
 
 
+def data_files(engagement_path: str | os.PathLike[str] | None = None,
+               violence_path: str | os.PathLike[str] | None = None,
+               with_claims: bool = False) -> list[Path]:
+    """The files the loaders read for these arguments, resolved as they resolve them.
+
+    Parameters
+    ----------
+    engagement_path, violence_path : str or path-like, optional
+        As given to :func:`load_engagement_events` and :func:`load_violence_figures`.
+    with_claims : bool
+        Include ``article_claims.csv``.
+    """
+    files = [paths.resolve_data_path(engagement_path, paths.ENGAGEMENT_EVENTS_CSV),
+             paths.resolve_data_path(violence_path, paths.VIOLENCE_FIGURES_CSV)]
+    return files + [paths.ARTICLE_CLAIMS_CSV] if with_claims else files
+
+
 def reference_files() -> list[Path]:
     """The files of the bundled reference dataset, for provenance hashes."""
-    return [paths.ENGAGEMENT_EVENTS_CSV, paths.VIOLENCE_FIGURES_CSV, paths.ARTICLE_CLAIMS_CSV]
+    return data_files(with_claims=True)
 
 
 __all__ = [
     "DataValidationError",
+    "data_files",
     "load_article_claims",
     "load_engagement_events",
     "load_violence_figures",
