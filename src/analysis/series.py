@@ -355,3 +355,76 @@ def align(first: RegularSeries, second: RegularSeries) -> pd.DataFrame:
         frame = frame.reindex(full)
     frame["both_observed"] = frame["first"].notna() & frame["second"].notna()
     return frame
+
+
+def as_period_series(data: RegularSeries | pd.Series, name: str | None = None) -> pd.Series:
+    """A float series on a complete monthly or quarterly ``PeriodIndex``.
+
+    Public entry points of the statistics modules accept a
+    :class:`RegularSeries`, or a pandas Series indexed by a ``PeriodIndex``
+    or by a ``DatetimeIndex`` of period starts (e.g. month starts). Periods
+    missing from the index become ``NaN`` (missing, never zero).
+
+    Parameters
+    ----------
+    data : RegularSeries or pandas.Series
+    name : str, optional
+        Name of the result; defaults to the series' label or name.
+
+    Returns
+    -------
+    pandas.Series
+
+    Raises
+    ------
+    TypeError
+        If the index is neither a ``PeriodIndex`` nor a ``DatetimeIndex``.
+    ValueError
+        If a ``DatetimeIndex`` has no inferable frequency and its dates are
+        not all month starts, or if the index has duplicates.
+    """
+    if isinstance(data, RegularSeries):
+        values = data.values.astype(float)
+        name = name or data.label
+    elif isinstance(data, pd.Series):
+        values = data.astype(float)
+        name = name or (str(data.name) if data.name is not None else None)
+    else:
+        raise TypeError(f"expected a RegularSeries or a pandas Series; got {type(data).__name__}")
+    index = values.index
+    if isinstance(index, pd.DatetimeIndex):
+        if not (index == index.to_period("M").to_timestamp()).all():
+            raise ValueError("a DatetimeIndex must hold month starts (YYYY-MM-01); "
+                             "pass a PeriodIndex for other frequencies")
+        values = values.set_axis(index.to_period("M"))
+    elif not isinstance(index, pd.PeriodIndex):
+        raise TypeError("expected a PeriodIndex or a DatetimeIndex of month starts; "
+                        f"got {type(index).__name__}")
+    if values.index.has_duplicates:
+        raise ValueError("the index has duplicate periods")
+    values = values.sort_index()
+    if len(values):
+        full = pd.period_range(values.index[0], values.index[-1], freq=values.index.freq)
+        values = values.reindex(full)
+    values.name = name
+    return values
+
+
+def longest_observed_run(frame: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
+    """The longest stretch of consecutive periods with every column observed.
+
+    Time-series models that need equally spaced data (VAR, AR filters, STL,
+    unit-root tests) use this stretch; gaps are never bridged or filled. Ties
+    go to the latest stretch.
+    """
+    observed = frame.notna() if isinstance(frame, pd.Series) else frame.notna().all(axis=1)
+    best_start, best_len, start = 0, 0, None
+    flags = observed.to_numpy()
+    for i, ok in enumerate(np.append(flags, False)):
+        if ok and start is None:
+            start = i
+        elif not ok and start is not None:
+            if i - start >= best_len:
+                best_start, best_len = start, i - start
+            start = None
+    return frame.iloc[best_start:best_start + best_len]

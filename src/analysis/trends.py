@@ -1,0 +1,611 @@
+"""Trends and change in a monthly count series (METHODS.md §2).
+
+* :func:`segmented_count_model`: a Poisson or negative-binomial GLM with a
+  linear trend, month effects, and a level change and slope change at a break
+  date (interrupted time series), with HAC standard errors and an explicit
+  ``maxlags``; the negative-binomial dispersion ``alpha`` is estimated by
+  maximum likelihood first (``smf.negativebinomial``) and then fixed in the
+  GLM family, never left at statsmodels' default of 1.
+* :func:`theil_sen_trend` and :func:`mann_kendall_test` (Hamed–Rao
+  correction for autocorrelation, via ``pymannkendall``): non-parametric trend.
+* :func:`stl_decomposition`: ``STL(period=12, robust=True)`` on the longest
+  stretch of at least three consecutive observed years.
+* :func:`chow_test`, :func:`cusum_test`, :func:`change_points` (``ruptures``
+  PELT on ``log1p`` counts): breaks at a known and at unknown dates.
+* :func:`stationarity_tests`: ADF and KPSS together, read with the rule of
+  METHODS.md.
+
+Every public function accepts a :class:`~analysis.series.RegularSeries` or a
+pandas Series indexed by month (``PeriodIndex`` or month-start
+``DatetimeIndex``); ``NaN`` is a missing month and is never filled. Each
+function states its minimum data and raises
+:class:`~analysis.errors.InsufficientData` below it.
+
+The break convention: periods that *start* on or after ``break_date`` are
+"after". With the default 2021-08-15 (the Taliban's entry into Kabul),
+August 2021 counts as before and September 2021 is the first month after.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+import statsmodels.formula.api as smf
+from scipy import stats
+from statsmodels.discrete.discrete_model import Poisson
+from statsmodels.stats.diagnostic import acorr_ljungbox, breaks_cusumolsresid
+from statsmodels.tools.sm_exceptions import ConvergenceWarning, InterpolationWarning
+from statsmodels.tsa.seasonal import STL
+from statsmodels.tsa.stattools import adfuller, kpss
+
+from analysis.errors import InsufficientData
+from analysis.series import RegularSeries, as_period_series, longest_observed_run
+
+#: Default break: the Taliban's entry into Kabul.
+DEFAULT_BREAK_DATE = "2021-08-15"
+#: Fewest observed months for the count model.
+MIN_COUNT_MODEL_MONTHS = 24
+#: Fewest observed months on each side of the break for level/slope terms.
+MIN_MONTHS_EACH_SIDE = 6
+#: Month effects are estimated only from this many observed months (11 extra
+#: parameters need at least three years of data to be more than noise).
+MIN_MONTHS_FOR_MONTH_EFFECTS = 36
+#: Fewest observed periods for Theil–Sen / Mann–Kendall.
+MIN_TREND_PERIODS = 12
+#: STL needs three full years of consecutive observations.
+MIN_STL_MONTHS = 36
+#: Fewest consecutive observed periods for ADF/KPSS.
+MIN_STATIONARITY_PERIODS = 24
+#: Minimum segment length of the change-point search (METHODS.md: ≥ 6).
+MIN_SEGMENT = 6
+FAMILIES = ("negbin", "poisson")
+
+
+# --------------------------------------------------------------------------
+# Design
+# --------------------------------------------------------------------------
+
+
+def _break_period(index: pd.PeriodIndex, break_date: str) -> pd.Period | None:
+    """First period starting on or after ``break_date`` (None if none)."""
+    when = pd.Timestamp(break_date)
+    after = index[index.to_timestamp(how="start") >= when]
+    return after[0] if len(after) else None
+
+
+def its_design(counts: RegularSeries | pd.Series, break_date: str = DEFAULT_BREAK_DATE,
+               month_effects: bool = True) -> pd.DataFrame:
+    """Interrupted-time-series design on the observed periods.
+
+    Parameters
+    ----------
+    counts : RegularSeries or pandas.Series
+        Monthly (or quarterly) counts; ``NaN`` = missing.
+    break_date : str
+        Periods starting on or after it are "after".
+    month_effects : bool
+        Add a ``month`` column (calendar month as text) for month effects.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by period, observed periods only, with columns ``y``,
+        ``trend`` (periods since the first period of the series),
+        ``level_change`` (1 after the break), ``slope_change`` (periods
+        since the break, 0 before) and optionally ``month``.
+    """
+    values = as_period_series(counts)
+    index = values.index
+    t = np.arange(len(index), dtype=float)
+    brk = _break_period(index, break_date)
+    t_break = float(index.get_loc(brk)) if brk is not None else float(len(index))
+    design = pd.DataFrame({
+        "y": values.to_numpy(float),
+        "trend": t,
+        "level_change": (t >= t_break).astype(float),
+        "slope_change": np.where(t >= t_break, t - t_break, 0.0),
+    }, index=index)
+    if month_effects:
+        design["month"] = [f"{p.month:02d}" for p in index.asfreq("M", how="start")]
+    return design.dropna(subset=["y"])
+
+
+# --------------------------------------------------------------------------
+# Segmented count model
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class CountModelResult:
+    """A fitted segmented count model.
+
+    Attributes
+    ----------
+    irr : pandas.DataFrame
+        Columns ``term, irr, ci_low, ci_high, p_value``: incidence-rate ratios
+        (``exp`` of the coefficients) with Wald intervals from HAC standard
+        errors. Terms: ``baseline`` (rate per period at the first period,
+        January level), ``trend`` (per period), ``level_change``,
+        ``slope_change`` (per period after the break) and ``month_MM`` effects.
+    family : {"negbin", "poisson"}
+    alpha : float
+        NB2 dispersion (variance = mu + alpha mu^2); 0 for Poisson.
+    alpha_ci : tuple of float
+        95% Wald interval of alpha from the maximum-likelihood fit (NaN for
+        Poisson).
+    n : int
+        Observed periods used.
+    n_before, n_after : int
+        Observed periods before and after the break.
+    aic : float
+    maxlags : int
+        HAC lag truncation used.
+    month_effects : bool
+    dispersion_test : dict
+        Cameron–Trivedi test of the Poisson model against NB2 over-dispersion:
+        ``statistic``, ``p_value``.
+    alpha_lr_test : dict
+        Likelihood-ratio test of alpha = 0 (a boundary test: p is half the
+        chi-square(1) tail; the 5% critical value is 2.71).
+    ljung_box : dict
+        Ljung–Box on Pearson residuals (in time order of the observed
+        periods): ``lags``, ``statistic``, ``p_value``.
+    fitted : pandas.DataFrame
+        Per observed period: ``observed``, ``fitted``, ``ci_low``, ``ci_high``
+        (95% interval of the mean).
+    break_period : str
+    notes : list of str
+    """
+
+    irr: pd.DataFrame
+    family: str
+    alpha: float
+    alpha_ci: tuple[float, float]
+    n: int
+    n_before: int
+    n_after: int
+    aic: float
+    maxlags: int
+    month_effects: bool
+    dispersion_test: dict
+    alpha_lr_test: dict
+    ljung_box: dict
+    fitted: pd.DataFrame
+    break_period: str
+    label: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def term(self, name: str) -> pd.Series:
+        """The row of :attr:`irr` for one term."""
+        rows = self.irr[self.irr["term"] == name]
+        if rows.empty:
+            raise KeyError(f"no term {name!r}; terms: {list(self.irr['term'])}")
+        return rows.iloc[0]
+
+    def summary_table(self) -> pd.DataFrame:
+        """Table 2 of METHODS.md §5: the key IRRs, then model statistics."""
+        key = self.irr[~self.irr["term"].str.startswith("month_")].copy()
+        return key.round({"irr": 3, "ci_low": 3, "ci_high": 3, "p_value": 4}).set_index("term")
+
+    def statistics_table(self) -> pd.DataFrame:
+        """Model statistics and diagnostics as a two-column table."""
+        rows = [
+            ("family", "negative binomial (NB2)" if self.family == "negbin" else "Poisson"),
+            ("alpha (dispersion)", f"{self.alpha:.3f} (95% CI {self.alpha_ci[0]:.3f}–{self.alpha_ci[1]:.3f})"
+             if self.family == "negbin" else "0 (Poisson)"),
+            ("N (observed periods)", f"{self.n} ({self.n_before} before, {self.n_after} after the break)"),
+            ("AIC", f"{self.aic:.1f}"),
+            ("HAC maxlags", str(self.maxlags)),
+            ("month effects", "yes" if self.month_effects else "no"),
+            ("dispersion test (Cameron–Trivedi, vs Poisson)",
+             f"z = {self.dispersion_test['statistic']:.2f}, p = {self.dispersion_test['p_value']:.4f}"),
+            ("LR test alpha = 0 (boundary)",
+             f"LR = {self.alpha_lr_test['statistic']:.2f}, p = {self.alpha_lr_test['p_value']:.4f}"),
+            (f"Ljung–Box, Pearson residuals ({self.ljung_box['lags']} lags)",
+             f"Q = {self.ljung_box['statistic']:.2f}, p = {self.ljung_box['p_value']:.4f}"),
+        ]
+        return pd.DataFrame(rows, columns=["statistic", "value"]).set_index("statistic")
+
+
+def newey_west_maxlags(n: int) -> int:
+    """Newey–West (1994) rule of thumb: ``floor(4 (n/100)^(2/9))``, at least 1."""
+    return max(1, int(math.floor(4 * (n / 100) ** (2 / 9))))
+
+
+def _formula(month_effects: bool) -> str:
+    rhs = "trend + level_change + slope_change"
+    return "y ~ " + rhs + (" + C(month)" if month_effects else "")
+
+
+def _term_name(name: str) -> str:
+    if name == "Intercept":
+        return "baseline"
+    if name.startswith("C(month)[T."):
+        return "month_" + name[len("C(month)[T."):-1]
+    return name
+
+
+def segmented_count_model(counts: RegularSeries | pd.Series, break_date: str = DEFAULT_BREAK_DATE,
+                          family: str = "negbin", maxlags: int | None = None,
+                          month_effects: bool = True, ci_level: float = 0.95,
+                          min_months: int = MIN_COUNT_MODEL_MONTHS) -> CountModelResult:
+    """Fit a segmented (interrupted time series) count model.
+
+    ``log E[y_t] = b0 + b1 t + b2 after_t + b3 (t - t_break) after_t + month_t``
+
+    Parameters
+    ----------
+    counts : RegularSeries or pandas.Series
+        Counts per month (``NaN`` = missing; missing months are left out of
+        the fit, never filled). Values must be non-negative whole numbers.
+    break_date : str
+        Break date (default 2021-08-15); periods starting on or after it are
+        "after".
+    family : {"negbin", "poisson"}
+        ``negbin`` first estimates alpha by maximum likelihood
+        (``smf.negativebinomial``), then fits the GLM with that alpha.
+    maxlags : int, optional
+        HAC lag truncation; default :func:`newey_west_maxlags` of N. Always
+        passed explicitly to statsmodels and reported.
+    month_effects : bool
+        Calendar-month effects (dropped, with a note, below
+        :data:`MIN_MONTHS_FOR_MONTH_EFFECTS` observed periods).
+    ci_level : float
+    min_months : int
+        Minimum observed periods (default 24).
+
+    Returns
+    -------
+    CountModelResult
+
+    Raises
+    ------
+    InsufficientData
+        Fewer than ``min_months`` observed periods, or fewer than
+        :data:`MIN_MONTHS_EACH_SIDE` on either side of the break.
+    ValueError
+        Negative or non-integer counts, or an unknown family.
+    """
+    if family not in FAMILIES:
+        raise ValueError(f"family must be one of {FAMILIES}; got {family!r}")
+    values = as_period_series(counts)
+    observed = values.dropna()
+    if (observed < 0).any() or not np.allclose(observed, np.round(observed)):
+        raise ValueError("counts must be non-negative whole numbers")
+    label = values.name or "counts"
+    notes: list[str] = []
+    n = len(observed)
+    if n < min_months:
+        raise InsufficientData(f"only {n} periods of '{label}' are observed", n=n, required=min_months)
+    use_months = month_effects and n >= MIN_MONTHS_FOR_MONTH_EFFECTS and values.index.freqstr.startswith("M")
+    if month_effects and not use_months:
+        notes.append(f"Month effects left out: {n} observed periods (at least "
+                     f"{MIN_MONTHS_FOR_MONTH_EFFECTS} monthly periods needed).")
+    design = its_design(values, break_date, month_effects=use_months)
+    n_after = int(design["level_change"].sum())
+    n_before = n - n_after
+    if min(n_before, n_after) < MIN_MONTHS_EACH_SIDE:
+        raise InsufficientData(
+            f"'{label}' has {n_before} observed periods before and {n_after} after the break "
+            f"{break_date}", n=min(n_before, n_after), required=MIN_MONTHS_EACH_SIDE)
+    maxlags = newey_west_maxlags(n) if maxlags is None else int(maxlags)
+    formula = _formula(use_months)
+
+    poisson_ml = smf.poisson(formula, design).fit(disp=0, maxiter=200)
+    ct = poisson_ml.get_diagnostic().test_dispersion()
+    ct_index = list(ct.method).index("CT nb2")
+    dispersion = {"statistic": float(ct.statistic[ct_index]), "p_value": float(ct.pvalue[ct_index])}
+
+    if family == "negbin":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            nb_ml = smf.negativebinomial(formula, design).fit(disp=0, maxiter=500, method="bfgs")
+            nb_ml = smf.negativebinomial(formula, design).fit(disp=0, maxiter=200, start_params=nb_ml.params)
+        alpha = float(nb_ml.params["alpha"])
+        alpha_se = float(nb_ml.bse["alpha"])
+        alpha_ci = (max(0.0, alpha - 1.96 * alpha_se), alpha + 1.96 * alpha_se)
+        lr = max(0.0, 2 * (nb_ml.llf - poisson_ml.llf))
+        alpha_lr = {"statistic": lr, "p_value": float(0.5 * stats.chi2.sf(lr, 1)) if lr > 0 else 1.0}
+        glm_family = sm.families.NegativeBinomial(alpha=alpha)
+    else:
+        alpha, alpha_ci = 0.0, (float("nan"), float("nan"))
+        alpha_lr = {"statistic": float("nan"), "p_value": float("nan")}
+        glm_family = sm.families.Poisson()
+
+    model = smf.glm(formula, design, family=glm_family)
+    fit = model.fit(cov_type="HAC", cov_kwds={"maxlags": maxlags, "use_correction": True})
+    z = stats.norm.ppf(0.5 + ci_level / 2)
+    params, bse = fit.params, fit.bse
+    irr = pd.DataFrame({
+        "term": [_term_name(name) for name in params.index],
+        "irr": np.exp(params.to_numpy()),
+        "ci_low": np.exp((params - z * bse).to_numpy()),
+        "ci_high": np.exp((params + z * bse).to_numpy()),
+        "p_value": fit.pvalues.to_numpy(),
+    })
+    order = ["baseline", "trend", "level_change", "slope_change"]
+    irr["_order"] = [order.index(t) if t in order else len(order) for t in irr["term"]]
+    irr = irr.sort_values(["_order", "term"]).drop(columns="_order").reset_index(drop=True)
+
+    pearson = np.asarray(fit.resid_pearson)
+    lb_lags = max(1, min(12, n // 5))
+    lb = acorr_ljungbox(pearson, lags=[lb_lags], return_df=True)
+    ljung_box = {"lags": lb_lags, "statistic": float(lb["lb_stat"].iloc[0]),
+                 "p_value": float(lb["lb_pvalue"].iloc[0])}
+
+    prediction = fit.get_prediction(design).summary_frame(alpha=1 - ci_level)
+    fitted = pd.DataFrame({"observed": design["y"], "fitted": prediction["mean"].to_numpy(),
+                           "ci_low": prediction["mean_ci_lower"].to_numpy(),
+                           "ci_high": prediction["mean_ci_upper"].to_numpy()}, index=design.index)
+    gaps = len(values) - n
+    if gaps:
+        notes.append(f"{gaps} missing period(s) left out of the fit (not filled); HAC and "
+                     "Ljung–Box treat the observed periods as consecutive.")
+    brk = _break_period(values.index, break_date)
+    return CountModelResult(
+        irr=irr, family=family, alpha=alpha, alpha_ci=alpha_ci, n=n, n_before=n_before,
+        n_after=n_after, aic=float(fit.aic), maxlags=maxlags, month_effects=use_months,
+        dispersion_test=dispersion, alpha_lr_test=alpha_lr, ljung_box=ljung_box, fitted=fitted,
+        break_period=str(brk) if brk is not None else "", label=str(label), notes=notes)
+
+
+# --------------------------------------------------------------------------
+# Non-parametric trend
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrendResult:
+    """Theil–Sen slope and the Hamed–Rao Mann–Kendall test on one series."""
+
+    slope: float
+    slope_ci_low: float
+    slope_ci_high: float
+    mk_tau: float
+    mk_z: float
+    mk_p_value: float
+    n: int
+    first_period: str
+    last_period: str
+    label: str = ""
+
+    def as_frame(self) -> pd.DataFrame:
+        """One-row table for display."""
+        return pd.DataFrame([{
+            "series": self.label, "window": f"{self.first_period} to {self.last_period}",
+            "n_observed": self.n, "theil_sen_slope_per_period": round(self.slope, 3),
+            "ci_95_low": round(self.slope_ci_low, 3), "ci_95_high": round(self.slope_ci_high, 3),
+            "mann_kendall_tau": round(self.mk_tau, 3), "mann_kendall_z_hamed_rao": round(self.mk_z, 2),
+            "mann_kendall_p": round(self.mk_p_value, 4)}])
+
+
+def _observed(values: pd.Series, minimum: int, what: str) -> pd.Series:
+    observed = values.dropna()
+    if len(observed) < minimum:
+        raise InsufficientData(f"only {len(observed)} periods of '{values.name}' are observed for {what}",
+                               n=len(observed), required=minimum)
+    return observed
+
+
+def theil_sen_trend(series: RegularSeries | pd.Series, ci_level: float = 0.95,
+                    min_periods: int = MIN_TREND_PERIODS) -> TrendResult:
+    """Theil–Sen slope (``scipy.stats.theilslopes``) and a Mann–Kendall test.
+
+    The slope uses the real time of each observed period, so gaps are
+    respected. The Mann–Kendall test uses the Hamed–Rao (1998) variance
+    correction for autocorrelation (``pymannkendall.hamed_rao_modification_test``)
+    on the observed values in time order.
+
+    Raises
+    ------
+    InsufficientData
+        Fewer than ``min_periods`` observed periods.
+    """
+    import pymannkendall
+
+    values = as_period_series(series)
+    observed = _observed(values, min_periods, "a trend")
+    t = np.array([values.index.get_loc(p) for p in observed.index], dtype=float)
+    res = stats.theilslopes(observed.to_numpy(float), t, alpha=ci_level)
+    if np.ptp(observed.to_numpy()) == 0:
+        mk_tau, mk_z, mk_p = 0.0, 0.0, 1.0
+    else:
+        mk = pymannkendall.hamed_rao_modification_test(observed.to_numpy(float))
+        mk_tau, mk_z, mk_p = float(mk.Tau), float(mk.z), float(mk.p)
+    return TrendResult(slope=float(res.slope), slope_ci_low=float(res.low_slope),
+                       slope_ci_high=float(res.high_slope), mk_tau=mk_tau, mk_z=mk_z,
+                       mk_p_value=mk_p, n=len(observed), first_period=str(observed.index[0]),
+                       last_period=str(observed.index[-1]), label=str(values.name or ""))
+
+
+mann_kendall_test = theil_sen_trend  # one result object holds both
+
+
+# --------------------------------------------------------------------------
+# Decomposition
+# --------------------------------------------------------------------------
+
+
+def stl_decomposition(series: RegularSeries | pd.Series, period: int = 12,
+                      min_periods: int = MIN_STL_MONTHS) -> pd.DataFrame:
+    """``STL(period=12, robust=True)`` on the longest run of consecutive observed periods.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``observed, trend, seasonal, resid`` indexed by period, plus
+        ``attrs["seasonal_strength"]`` (Wang, Smith & Hyndman 2006:
+        ``max(0, 1 - var(resid) / var(seasonal + resid))``).
+
+    Raises
+    ------
+    InsufficientData
+        The longest consecutive observed run is shorter than three years.
+    """
+    values = as_period_series(series)
+    run = longest_observed_run(values)
+    if len(run) < min_periods:
+        raise InsufficientData(
+            f"the longest run of consecutive observed periods of '{values.name}' is {len(run)} "
+            f"({run.index[0]} to {run.index[-1]})" if len(run) else f"'{values.name}' has no observations",
+            n=len(run), required=min_periods)
+    fit = STL(run.to_numpy(float), period=period, robust=True).fit()
+    frame = pd.DataFrame({"observed": run.to_numpy(float), "trend": fit.trend,
+                          "seasonal": fit.seasonal, "resid": fit.resid}, index=run.index)
+    denom = np.var(fit.seasonal + fit.resid)
+    frame.attrs["seasonal_strength"] = float(max(0.0, 1 - np.var(fit.resid) / denom)) if denom > 0 else 0.0
+    return frame
+
+
+# --------------------------------------------------------------------------
+# Breaks
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """A named hypothesis test."""
+
+    test: str
+    statistic: float
+    p_value: float
+    n: int
+    detail: str = ""
+
+    def as_dict(self) -> dict:
+        return {"test": self.test, "statistic": round(self.statistic, 3),
+                "p_value": round(self.p_value, 4), "n": self.n, "detail": self.detail}
+
+
+def chow_test(series: RegularSeries | pd.Series, break_date: str = DEFAULT_BREAK_DATE,
+              min_each_side: int = MIN_MONTHS_EACH_SIDE) -> TestResult:
+    """Chow test at a known date on ``log1p`` counts.
+
+    The unrestricted model adds a level and slope change at the break to a
+    linear trend (OLS); :meth:`compare_f_test` gives ``F(2, N - 4)``.
+
+    Raises
+    ------
+    InsufficientData
+        Fewer than ``min_each_side`` observed periods on either side.
+    """
+    values = as_period_series(series)
+    design = its_design(values, break_date, month_effects=False)
+    n_after = int(design["level_change"].sum())
+    n_before = len(design) - n_after
+    if min(n_before, n_after) < min_each_side:
+        raise InsufficientData(
+            f"'{values.name}' has {n_before} observed periods before and {n_after} after {break_date}",
+            n=min(n_before, n_after), required=min_each_side)
+    design = design.assign(ly=np.log1p(design["y"]))
+    full = smf.ols("ly ~ trend + level_change + slope_change", design).fit()
+    restricted = smf.ols("ly ~ trend", design).fit()
+    f, p, df = full.compare_f_test(restricted)
+    return TestResult("Chow (known break)", float(f), float(p), len(design),
+                      f"F({int(df)}, {int(full.df_resid)}) at {break_date}")
+
+
+def cusum_test(series: RegularSeries | pd.Series, min_periods: int = MIN_TREND_PERIODS) -> TestResult:
+    """OLS-residual CUSUM test of parameter stability (``breaks_cusumolsresid``)
+    for a linear trend in ``log1p`` counts, observed periods in time order."""
+    values = as_period_series(series)
+    observed = _observed(values, min_periods, "a CUSUM test")
+    t = np.array([values.index.get_loc(p) for p in observed.index], dtype=float)
+    fit = sm.OLS(np.log1p(observed.to_numpy(float)), sm.add_constant(t)).fit()
+    stat, p, _ = breaks_cusumolsresid(fit.resid, ddof=2)
+    return TestResult("CUSUM (OLS residuals)", float(stat), float(p), len(observed),
+                      "linear trend in log(1 + count)")
+
+
+def change_points(series: RegularSeries | pd.Series, min_size: int = MIN_SEGMENT,
+                  penalty: float | None = None) -> pd.DataFrame:
+    """Unknown-date change points in the mean of ``log1p`` counts (``ruptures`` PELT).
+
+    The search runs on the observed periods in time order (gaps are not
+    filled). The default penalty is BIC-like, ``2 log(n) sigma^2``, with
+    sigma estimated robustly from first differences (MAD / (0.6745 sqrt 2)).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per segment: ``segment_start, segment_end, n, mean_count``
+        (mean of the raw counts in the segment); ``attrs["breaks"]`` lists
+        the first period of each new segment.
+
+    Raises
+    ------
+    InsufficientData
+        Fewer than ``2 * min_size`` observed periods.
+    """
+    import ruptures
+
+    values = as_period_series(series)
+    observed = _observed(values, 2 * min_size, "a change-point search")
+    signal = np.log1p(observed.to_numpy(float))
+    if penalty is None:
+        diffs = np.diff(signal)
+        mad = np.median(np.abs(diffs - np.median(diffs)))
+        sigma = mad / (0.6745 * math.sqrt(2)) if mad > 0 else max(np.std(signal), 1e-6)
+        penalty = 2 * math.log(len(signal)) * sigma ** 2
+    ends = ruptures.Pelt(model="l2", min_size=min_size, jump=1).fit(signal).predict(pen=penalty)
+    rows, start = [], 0
+    for end in ends:
+        segment = observed.iloc[start:end]
+        rows.append({"segment_start": str(segment.index[0]), "segment_end": str(segment.index[-1]),
+                     "n": len(segment), "mean_count": round(float(segment.mean()), 2)})
+        start = end
+    frame = pd.DataFrame(rows)
+    frame.attrs["breaks"] = [r["segment_start"] for r in rows[1:]]
+    frame.attrs["penalty"] = penalty
+    return frame
+
+
+def stationarity_tests(series: RegularSeries | pd.Series, transform: str = "log1p",
+                       min_periods: int = MIN_STATIONARITY_PERIODS) -> dict:
+    """ADF (``regression="ct"``, lag by AIC) and KPSS (trend, ``nlags="auto"``) together.
+
+    Run on the longest stretch of consecutive observed periods. Reading rule
+    (METHODS.md §2): ADF rejects and KPSS does not → trend-stationary; KPSS
+    rejects and ADF does not → unit root; both reject → a break (or
+    fractional integration) is likely; neither → inconclusive. KPSS p-values
+    are interpolated in [0.01, 0.10]; values at the edges are bounds.
+
+    Returns
+    -------
+    dict
+        ``adf_statistic, adf_p_value, kpss_statistic, kpss_p_value,
+        kpss_p_bound, n, window, reading``.
+    """
+    values = as_period_series(series)
+    run = longest_observed_run(values)
+    if len(run) < min_periods:
+        raise InsufficientData(
+            f"the longest run of consecutive observed periods of '{values.name}' is {len(run)}",
+            n=len(run), required=min_periods)
+    x = np.log1p(run.to_numpy(float)) if transform == "log1p" else run.to_numpy(float)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # tuple-vs-result-object notice, statsmodels 0.15
+        adf = adfuller(x, regression="ct", autolag="AIC")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InterpolationWarning)
+        kp = kpss(x, regression="ct", nlags="auto")
+    bound = ""
+    if any(issubclass(w.category, InterpolationWarning) for w in caught):
+        bound = "≥" if kp[1] >= 0.1 else "≤"
+    adf_rejects, kpss_rejects = adf[1] < 0.05, kp[1] < 0.05
+    if adf_rejects and not kpss_rejects:
+        reading = "trend-stationary (ADF rejects a unit root; KPSS does not reject stationarity)"
+    elif kpss_rejects and not adf_rejects:
+        reading = "unit root likely (KPSS rejects stationarity; ADF does not reject a unit root)"
+    elif adf_rejects and kpss_rejects:
+        reading = "both reject: a structural break (or fractional integration) is likely"
+    else:
+        reading = "inconclusive: neither test rejects (little information in this sample)"
+    return {"adf_statistic": float(adf[0]), "adf_p_value": float(adf[1]),
+            "kpss_statistic": float(kp[0]), "kpss_p_value": float(kp[1]), "kpss_p_bound": bound,
+            "n": len(run), "window": f"{run.index[0]} to {run.index[-1]}", "reading": reading}
