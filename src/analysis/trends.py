@@ -304,6 +304,7 @@ def segmented_count_model(counts: RegularSeries | pd.Series, break_date: str = D
     if family == "negbin":
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)  # log(0) while BFGS explores alpha
             nb_ml = smf.negativebinomial(formula, design).fit(disp=0, maxiter=500, method="bfgs")
             nb_ml = smf.negativebinomial(formula, design).fit(disp=0, maxiter=200, start_params=nb_ml.params)
         alpha = float(nb_ml.params["alpha"])
