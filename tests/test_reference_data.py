@@ -31,7 +31,7 @@ def test_every_row_is_cited(events, figures):
 
 
 def test_monitors_are_kept_apart_and_fatalities_never_mixed_with_combat_deaths(figures):
-    assert set(figures["source_org"]) <= {"PICSS", "PIPS", "CRSS", "SATP"}
+    assert set(figures["source_org"]) <= {"PICSS", "PIPS", "CRSS", "SATP", "ISPR", "MOI"}
     # A month never has the same figure id for two measures: ids name source, period and measure.
     assert figures["figure_id"].is_unique
     combined = figures.loc[figures["measure"] == "combat_deaths", "scope_note"].str.lower()

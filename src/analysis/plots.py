@@ -244,3 +244,162 @@ def period_totals_chart(figures: pd.DataFrame, *, measures: Sequence[str] = ("at
         ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+# --------------------------------------------------------------------------
+# Statistical results
+# --------------------------------------------------------------------------
+
+
+def count_model_fit(series: RegularSeries, result, *, break_date: str | None = "2021-08-15"):
+    """Observed counts (gaps shaded) with the count model's fitted mean and 95% interval.
+
+    Parameters
+    ----------
+    series : RegularSeries
+        The series the model was fitted to.
+    result : analysis.trends.CountModelResult
+    """
+    set_style()
+    fig, ax = plt.subplots(figsize=(11, 4.2))
+    shade_missing(ax, series)
+    plot_series_with_gaps(ax, series, label=f"{series.label} (published)")
+    fitted = result.fitted.reindex(series.values.index)
+    starts, ends = _period_edges(fitted.index)
+    mids = starts + (ends - starts) / 2
+    ax.plot(mids, fitted["fitted"].to_numpy(), color="#2980b9", linewidth=2,
+            label=f"fitted mean ({'negative binomial' if result.family == 'negbin' else 'Poisson'})")
+    ax.fill_between(mids, fitted["ci_low"].to_numpy(), fitted["ci_high"].to_numpy(), color="#2980b9",
+                    alpha=0.2, linewidth=0, label="95% interval of the mean")
+    _mark_break(ax, break_date)
+    ax.set_ylabel(series.measure.replace("_", " "))
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper left", fontsize=8)
+    ax.set_title(f"{series.label}: segmented count model")
+    fig.tight_layout()
+    return fig
+
+
+def stl_chart(decomposition: pd.DataFrame, label: str):
+    """The STL components (observed, trend, seasonal, remainder) in four panels."""
+    set_style()
+    fig, axes = plt.subplots(4, 1, figsize=(11, 7), sharex=True)
+    x = decomposition.index.to_timestamp()
+    for ax, column, title in zip(axes, ("observed", "trend", "seasonal", "resid"),
+                                 ("observed", "trend", "seasonal", "remainder")):
+        ax.plot(x, decomposition[column].to_numpy(), color=SERIES_COLOUR, linewidth=1.3)
+        ax.set_ylabel(title)
+    axes[0].set_title(f"{label}: STL decomposition (period 12, robust)")
+    fig.tight_layout()
+    return fig
+
+
+def ccf_chart(table: pd.DataFrame, unit: str = "month"):
+    """Prewhitened cross-correlations in both directions with the ±1.96/√n band.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`analysis.relations.prewhitened_ccf`.
+    """
+    set_style()
+    pairs = list(dict.fromkeys(zip(table["cause"], table["effect"])))
+    fig, axes = plt.subplots(1, len(pairs), figsize=(11, 3.8), sharey=True, squeeze=False)
+    for ax, (cause, effect) in zip(axes[0], pairs):
+        part = table[(table["cause"] == cause) & (table["effect"] == effect)]
+        if cause == pairs[-1][0] and len(pairs) > 1:  # lag 0 lives in the first direction
+            zero = table[(table["cause"] == pairs[0][0]) & (table["lag"] == 0)]
+            part = pd.concat([zero, part])
+        colours = ["#c0392b" if q <= 0.05 else SERIES_COLOUR for q in part["q_value"]]
+        ax.bar(part["lag"], part["correlation"], color=colours, width=0.6)
+        band = float(part["band"].iloc[0])
+        ax.axhspan(-band, band, color=MISSING_COLOUR, alpha=0.35, linewidth=0, label="±1.96/√n")
+        ax.axhline(0, color="black", linewidth=0.8)
+        ax.set_xlabel(f"{unit}s by which {cause} leads {effect}")
+        ax.set_title(f"Does {cause} lead {effect}?", fontsize=10)
+        ax.legend(loc="upper right", fontsize=8)
+    axes[0][0].set_ylabel("correlation after prewhitening")
+    fig.tight_layout()
+    return fig
+
+
+def impulse_response_chart(irf: pd.DataFrame, unit: str = "month"):
+    """Cross responses (each series to a shock in the other) with Monte Carlo bands, both orderings.
+
+    Parameters
+    ----------
+    irf : pandas.DataFrame
+        Output of :func:`analysis.relations.impulse_responses`.
+    """
+    set_style()
+    cross = irf[irf["impulse"] != irf["response"]]
+    orderings = list(dict.fromkeys(cross["ordering"]))
+    pairs = list(dict.fromkeys(zip(cross["impulse"], cross["response"])))
+    fig, axes = plt.subplots(len(orderings), len(pairs), figsize=(11, 3.2 * len(orderings)),
+                             sharex=True, squeeze=False)
+    for row, ordering in enumerate(orderings):
+        for col, (impulse, response) in enumerate(pairs):
+            ax = axes[row][col]
+            part = cross[(cross["ordering"] == ordering) & (cross["impulse"] == impulse)
+                         & (cross["response"] == response)]
+            ax.fill_between(part["horizon"], part["lower"], part["upper"], color="#2980b9", alpha=0.2,
+                            linewidth=0, label="95% Monte Carlo band")
+            ax.plot(part["horizon"], part["response_value"], color="#2980b9", marker="o", markersize=3,
+                    label="response")
+            ax.axhline(0, color="black", linewidth=0.8)
+            ax.set_title(f"{response} after a shock to {impulse}\n{ordering}", fontsize=9)
+            ax.set_xlabel(f"{unit}s after the shock")
+            ax.legend(loc="upper right", fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def event_window_chart(result, unit: str = "month"):
+    """Observed after-minus-before difference against its placebo distribution.
+
+    Parameters
+    ----------
+    result : analysis.relations.EventWindowResult
+    """
+    set_style()
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    ax.hist(result.placebo_draws, bins=40, color=MISSING_COLOUR, label="random (placebo) dates")
+    ax.axvline(result.difference, color="#c0392b", linewidth=2, label="around the events")
+    ax.axvspan(result.ci_low, result.ci_high, color="#c0392b", alpha=0.15, linewidth=0,
+               label="95% bootstrap interval")
+    ax.set_xlabel(f"mean of the {result.k} {unit}(s) after minus the {result.k} before")
+    ax.set_ylabel("placebo draws")
+    ax.set_title(result.label or "Event window", fontsize=10)
+    ax.legend(loc="upper right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def simulation_rates_chart(rates: pd.DataFrame, title: str):
+    """Rejection rates by scenario (SIMULATED DATA), with the 5% and 80% reference lines.
+
+    Parameters
+    ----------
+    rates : pandas.DataFrame
+        One row per scenario with columns ``scenario``,
+        ``engagement_causes_violence``, ``violence_causes_engagement``,
+        ``naive_either_direction``.
+    """
+    set_style()
+    fig, ax = plt.subplots(figsize=(10, 3.8))
+    width = 0.27
+    x = range(len(rates))
+    columns = (("engagement_causes_violence", "Granger: engagement → violence", "#1b9e77"),
+               ("violence_causes_engagement", "Granger: violence → engagement", "#d95f02"),
+               ("naive_either_direction", "naive lagged correlation", MISSING_COLOUR))
+    for i, (column, label, colour) in enumerate(columns):
+        ax.bar([v + (i - 1) * width for v in x], rates[column], width=width, color=colour, label=label)
+    ax.axhline(0.05, color="black", linestyle=":", linewidth=1, label="5%")
+    ax.axhline(0.80, color="black", linestyle="--", linewidth=1, label="80%")
+    ax.set_xticks(list(x), [f"({s})" for s in rates["scenario"]])
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("share of simulated runs rejecting")
+    ax.set_title("SIMULATED DATA: " + title, fontsize=10)
+    ax.legend(loc="upper left", fontsize=7, ncol=2)
+    fig.tight_layout()
+    return fig

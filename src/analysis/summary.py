@@ -179,3 +179,175 @@ def events_by_type_table(events, break_date: str):
     return events.assign(period=period).pivot_table(
         index=["category", "event_type"], columns="period", values="event_id",
         aggfunc="count", fill_value=0)
+
+
+# --------------------------------------------------------------------------
+# Statistical core (notebooks 02 and 03): sentences from result objects
+# --------------------------------------------------------------------------
+
+
+def _ci(low: float, high: float, digits: int = 2) -> str:
+    return f"95% CI {low:.{digits}f} to {high:.{digits}f}"
+
+
+def _pct(ratio: float) -> str:
+    return f"{(ratio - 1) * 100:+.1f}%"
+
+
+def count_model_sentences(result, measure_words: str) -> list[str]:
+    """Plain-language sentences for the level and slope change of a count model.
+
+    Parameters
+    ----------
+    result : analysis.trends.CountModelResult
+    measure_words : str
+        What is counted, e.g. ``"PICSS attacks"``.
+    """
+    level = result.term("level_change")
+    slope = result.term("slope_change")
+    brk = result.break_period
+    sentences = []
+    if level["ci_low"] > 1 or level["ci_high"] < 1:
+        direction = "higher" if level["irr"] > 1 else "lower"
+        sentences.append(
+            f"From {brk}, {measure_words} per month were {level['irr']:.2f} times the level the "
+            f"earlier trend implies ({direction}; {_ci(level['ci_low'], level['ci_high'])}, "
+            f"N = {result.n} observed months).")
+    else:
+        sentences.append(
+            f"No evidence of a level change in {measure_words} at {brk}: the estimated ratio is "
+            f"{level['irr']:.2f} ({_ci(level['ci_low'], level['ci_high'])}, which includes 1; "
+            f"N = {result.n} observed months).")
+    if slope["ci_low"] > 1 or slope["ci_high"] < 1:
+        sentences.append(
+            f"After the break the monthly growth rate changed by {_pct(slope['irr'])} per month "
+            f"({_ci((slope['ci_low'] - 1) * 100, (slope['ci_high'] - 1) * 100, 1)} percentage points).")
+    else:
+        sentences.append(
+            f"No evidence of a change in the monthly trend after the break (change "
+            f"{_pct(slope['irr'])} per month; "
+            f"{_ci((slope['ci_low'] - 1) * 100, (slope['ci_high'] - 1) * 100, 1)} percentage points).")
+    if result.n_before < 12:
+        sentences.append(f"Only {result.n_before} months before the break are observed, so the "
+                         "pre-break trend, and with it both changes, are uncertain.")
+    return [_escape(s) for s in sentences]
+
+
+def trend_sentence(result) -> str:
+    """Theil–Sen slope and Mann–Kendall result in words (:class:`analysis.trends.TrendResult`)."""
+    text = (f"Over {result.first_period} to {result.last_period} ({result.n} observed periods), the "
+            f"median (Theil–Sen) trend is {result.slope:+.2f} per period "
+            f"({_ci(result.slope_ci_low, result.slope_ci_high)}); ")
+    if result.mk_p_value < 0.05:
+        text += (f"the autocorrelation-corrected Mann–Kendall test finds a monotonic trend "
+                 f"(p = {result.mk_p_value:.3f}).")
+    else:
+        text += (f"the autocorrelation-corrected Mann–Kendall test finds no evidence of a monotonic "
+                 f"trend (p = {result.mk_p_value:.3f}).")
+    return _escape(text)
+
+
+def granger_sentences(table, unit: str = "month") -> list[str]:
+    """One sentence per direction of a Granger table, decided by the BH q-value."""
+    sentences = []
+    for _, row in table.iterrows():
+        stats_text = (f"F({row['df_num']}, {row['df_denom']}) = {row['statistic']:.2f}, "
+                      f"p = {row['p_value']:.3f}, q = {row['q_value']:.3f}; lag order {row['lag_order']}")
+        if row["q_value"] <= 0.05:
+            sentences.append(f"Past *{row['cause']}* helps predict *{row['effect']}* beyond its own "
+                             f"past, the break and month effects ({stats_text}). This is predictive "
+                             "(Granger) precedence, not proof of cause.")
+        else:
+            sentences.append(f"No evidence that past *{row['cause']}* helps predict *{row['effect']}* "
+                             f"({stats_text}). With few {unit}s this test has limited power: "
+                             "absence of evidence is not evidence of no effect.")
+    return [_escape(s) for s in sentences]
+
+
+def ccf_sentence(table) -> str:
+    """Which lags of a prewhitened CCF stand out after Benjamini–Hochberg control."""
+    hits = table[table["q_value"] <= 0.05]
+    n, window = int(table["n"].iloc[0]), table.attrs.get("window", "")
+    if hits.empty:
+        return _escape(f"After prewhitening ({window}, N = {n}), no cross-correlation at any lag in "
+                       "either direction stands out from chance once the number of lags tested is "
+                       "accounted for (Benjamini–Hochberg q > 0.05).")
+    parts = [f"{row['label']} (r = {row['correlation']:.2f}, q = {row['q_value']:.3f})"
+             for _, row in hits.iterrows()]
+    return _escape(f"After prewhitening ({window}, N = {n}), these lags stand out: "
+                   + "; ".join(parts) + ". A lagged correlation is consistent with, but does not "
+                   "prove, one series responding to the other.")
+
+
+def event_window_sentence(result, violence_words: str, unit: str = "month") -> str:
+    """An event-window comparison in words (:class:`analysis.relations.EventWindowResult`)."""
+    k = result.k
+    span = f"{k} {unit}" + ("s" if k > 1 else "")
+    direction = "more" if result.excess > 0 else "less"
+    text = (f"Around {result.n_events} {result.label or 'events'} ({result.n_events_dropped} left out "
+            f"for missing data), {violence_words} in the {span} after minus the {span} before averaged "
+            f"{result.difference:+.1f} ({_ci(result.ci_low, result.ci_high, 1)}); at random dates "
+            f"the same difference averages {result.placebo_mean:+.1f}. ")
+    if result.p_value < 0.05:
+        text += (f"The change around the events is {abs(result.excess):.1f} {direction} than at random "
+                 f"dates ({_ci(result.excess_ci_low, result.excess_ci_high, 1)}; permutation "
+                 f"p = {result.p_value:.3f}).")
+    else:
+        text += (f"No evidence that violence changes differently around these events than at random "
+                 f"dates (difference {result.excess:+.1f}, {_ci(result.excess_ci_low, result.excess_ci_high, 1)}; "
+                 f"permutation p = {result.p_value:.3f}).")
+    return _escape(text)
+
+
+def escape(text: str) -> str:
+    """HTML-escape text that came from data before it is shown as Markdown."""
+    return _escape(str(text))
+
+
+def tests_table(tests: list[dict]):
+    """Hypothesis tests (``TestResult.as_dict()`` rows) as a display table."""
+    import pandas as pd
+
+    return pd.DataFrame(tests).set_index("test")
+
+
+def stationarity_table(result: dict):
+    """ADF and KPSS results side by side with the reading (from :func:`analysis.trends.stationarity_tests`)."""
+    import pandas as pd
+
+    kpss_p = f"{result['kpss_p_bound']}{result['kpss_p_value']:.3f}".strip()
+    return pd.DataFrame([
+        {"test": "ADF (null: unit root; constant and trend, lags by AIC)",
+         "statistic": round(result["adf_statistic"], 3), "p_value": f"{result['adf_p_value']:.3f}"},
+        {"test": "KPSS (null: trend-stationary; automatic lags)",
+         "statistic": round(result["kpss_statistic"], 3), "p_value": kpss_p},
+        {"test": f"reading ({result['window']}, N = {result['n']})", "statistic": "",
+         "p_value": result["reading"]},
+    ]).set_index("test")
+
+
+def trends_summary(violence: RegularSeries, results: Mapping, refusals: Mapping) -> str:
+    """Plain-language summary of notebook 02, built only from its result objects."""
+    lines = [f"- {_escape(violence.coverage_text())}"]
+    if "count_model" in results:
+        for sentence in count_model_sentences(results["count_model"], violence.label):
+            lines.append(f"- {sentence}")
+    elif "count_model" in refusals:
+        lines.append(f"- Count model: {refusal_sentence(refusals['count_model'])}")
+    if "trend" in results:
+        lines.append(f"- {trend_sentence(results['trend'])}")
+    if "chow" in results:
+        chow = results["chow"]
+        verdict = ("the data reject a stable trend across the break"
+                   if chow.p_value < 0.05 else "no evidence of a break in the trend at that date")
+        lines.append(_escape(f"- Chow test at the break: {verdict} ({chow.detail}, "
+                             f"F = {chow.statistic:.2f}, p = {chow.p_value:.3f})."))
+    if "change_points" in results:
+        breaks = results["change_points"].attrs.get("breaks", [])
+        lines.append(_escape("- Change points found without being told the date: "
+                             + (", ".join(breaks) if breaks else "none") + "."))
+    for name in ("trend", "chow", "stationarity", "stl"):
+        if name in refusals:
+            lines.append(f"- {name.replace('_', ' ').capitalize()}: {refusal_sentence(refusals[name])}")
+    lines.append("- These describe timing, not cause: other changes coincide with the break.")
+    return "\n".join(lines)

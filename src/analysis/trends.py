@@ -610,3 +610,28 @@ def stationarity_tests(series: RegularSeries | pd.Series, transform: str = "log1
     return {"adf_statistic": float(adf[0]), "adf_p_value": float(adf[1]),
             "kpss_statistic": float(kp[0]), "kpss_p_value": float(kp[1]), "kpss_p_bound": bound,
             "n": len(run), "window": f"{run.index[0]} to {run.index[-1]}", "reading": reading}
+
+
+def descriptive_by_period(series: RegularSeries | pd.Series,
+                          break_date: str = DEFAULT_BREAK_DATE) -> pd.DataFrame:
+    """Table 1 of METHODS.md §5: descriptive statistics before and after the break.
+
+    Only observed periods enter the statistics; the table says how many
+    periods each side has and how many of them are observed.
+    """
+    values = as_period_series(series)
+    after = values.index.to_timestamp(how="start") >= pd.Timestamp(break_date)
+    rows = []
+    for name, mask in (("before", ~after), ("after", after)):
+        part = values[mask]
+        observed = part.dropna()
+        rows.append({
+            "period": name, "window": f"{part.index[0]} to {part.index[-1]}" if len(part) else "",
+            "periods": len(part), "observed": len(observed),
+            "mean": round(float(observed.mean()), 1) if len(observed) else np.nan,
+            "median": float(observed.median()) if len(observed) else np.nan,
+            "sd": round(float(observed.std()), 1) if len(observed) > 1 else np.nan,
+            "min": float(observed.min()) if len(observed) else np.nan,
+            "max": float(observed.max()) if len(observed) else np.nan,
+        })
+    return pd.DataFrame(rows).set_index("period")

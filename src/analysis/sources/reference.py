@@ -94,7 +94,7 @@ def load_article_claims(path: str | os.PathLike[str] | None = None) -> pd.DataFr
 
 def data_files(engagement_path: str | os.PathLike[str] | None = None,
                violence_path: str | os.PathLike[str] | None = None,
-               with_claims: bool = False) -> list[Path]:
+               with_claims: bool = False, with_engagement: bool = True) -> list[Path]:
     """The files the loaders read for these arguments, resolved as they resolve them.
 
     Parameters
@@ -103,9 +103,11 @@ def data_files(engagement_path: str | os.PathLike[str] | None = None,
         As given to :func:`load_engagement_events` and :func:`load_violence_figures`.
     with_claims : bool
         Include ``article_claims.csv``.
+    with_engagement : bool
+        Include the engagement file (reports on violence alone leave it out).
     """
-    files = [paths.resolve_data_path(engagement_path, paths.ENGAGEMENT_EVENTS_CSV),
-             paths.resolve_data_path(violence_path, paths.VIOLENCE_FIGURES_CSV)]
+    files = [paths.resolve_data_path(engagement_path, paths.ENGAGEMENT_EVENTS_CSV)] if with_engagement else []
+    files.append(paths.resolve_data_path(violence_path, paths.VIOLENCE_FIGURES_CSV))
     return files + [paths.ARTICLE_CLAIMS_CSV] if with_claims else files
 
 
