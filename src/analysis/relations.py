@@ -264,7 +264,7 @@ def _consecutive_pair(engagement, violence, minimum: int, what: str) -> pd.DataF
     if len(run) < minimum:
         window = f" ({run.index[0]} to {run.index[-1]})" if len(run) else ""
         raise InsufficientData(
-            f"{what} needs consecutive periods with both '{frame.columns[0]}' and "
+            f"{what[0].lower() + what[1:]} needs consecutive periods with both '{frame.columns[0]}' and "
             f"'{frame.columns[1]}' observed; the longest such run is {len(run)}{window}",
             n=len(run), required=minimum)
     return run
@@ -744,3 +744,53 @@ def event_window_test(violence, event_periods, *, k: int = 2, n_placebo: int = 5
         excess=observed - placebo_mean, excess_ci_low=float(ci_low) - placebo_mean,
         excess_ci_high=float(ci_high) - placebo_mean, p_value=p_value, n_events=len(positions),
         n_events_dropped=dropped, k=k, n_placebo=n_placebo, placebo_draws=draws, label=label)
+
+
+#: Readable plurals of event types whose words do not simply take an "s".
+PLURAL_EVENT_WORDS = {"protest_or_demarche": "protests or demarches", "border_clash": "border clashes",
+                      "refugee_policy": "refugee-policy moves", "mediated_talks": "mediated talks"}
+
+
+def event_windows_by_type(violence, events: pd.DataFrame, event_types, *, k: int = 1,
+                          n_placebo: int = 5000, n_boot: int = 2000, seed: int = 20210815,
+                          min_events: int = MIN_WINDOW_EVENTS):
+    """:func:`event_window_test` for each event type, with BH q-values across the types tested.
+
+    Returns
+    -------
+    results : list of (EventWindowResult, float)
+        Each estimable type's result with its Benjamini–Hochberg q-value.
+    refusals : dict
+        ``"window:<type>"`` → :class:`InsufficientData` for types the data cannot support.
+    """
+    from analysis.series import as_period_series, event_periods
+
+    values = as_period_series(violence)
+    frequency = values.index.freqstr[0]
+    estimates, refusals = [], {}
+    for event_type in event_types:
+        words = PLURAL_EVENT_WORDS.get(event_type, event_type.replace("_", " ") + "s")
+        try:
+            estimates.append(event_window_test(
+                values, event_periods(events, [event_type], frequency=frequency), k=k,
+                n_placebo=n_placebo, n_boot=n_boot, seed=seed, min_events=min_events, label=words))
+        except InsufficientData as refusal:
+            refusals[f"window:{words}"] = refusal
+    q_values = bh_q_values([r.p_value for r in estimates])
+    return list(zip(estimates, q_values)), refusals
+
+
+def event_window_table(windows) -> pd.DataFrame:
+    """Stack event-window results with their q-values (output of :func:`event_windows_by_type`)."""
+    if not windows:
+        return pd.DataFrame()
+    table = pd.concat([result.as_frame() for result, _ in windows], ignore_index=True)
+    table["q_value_bh"] = [round(float(q), 4) for _, q in windows]
+    return table.set_index("events")
+
+
+def longest_paired_run(engagement, violence) -> pd.DataFrame:
+    """The longest run of consecutive periods with both series observed (the VAR/CCF sample)."""
+    from analysis.series import longest_observed_run
+
+    return longest_observed_run(_pair(engagement, violence))

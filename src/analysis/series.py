@@ -428,3 +428,20 @@ def longest_observed_run(frame: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.S
                 best_start, best_len = start, i - start
             start = None
     return frame.iloc[best_start:best_start + best_len]
+
+
+def event_periods(events: pd.DataFrame, event_types: Sequence[str] | None = None, *,
+                  directions: Sequence[str] | None = None, frequency: str = "M") -> list[pd.Period]:
+    """Periods of the events of the given types (one entry per event, repeats kept).
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Canonical engagement table.
+    event_types : sequence of str, optional
+    directions : sequence of str, optional
+    frequency : {"M", "Q"}
+    """
+    _check_frequency(frequency)
+    selected = filter_events(events, event_types, None, directions)
+    return [pd.Period(t, freq=frequency) for t in selected["date_start"]]
