@@ -39,7 +39,8 @@ import statsmodels.formula.api as smf
 from scipy import stats
 from statsmodels.discrete.discrete_model import Poisson
 from statsmodels.stats.diagnostic import acorr_ljungbox, breaks_cusumolsresid
-from statsmodels.tools.sm_exceptions import ConvergenceWarning, InterpolationWarning
+from statsmodels.tools.sm_exceptions import (ConvergenceWarning, HessianInversionWarning,
+                                             InterpolationWarning)
 from statsmodels.tsa.seasonal import STL
 from statsmodels.tsa.stattools import adfuller, kpss
 
@@ -305,11 +306,15 @@ def segmented_count_model(counts: RegularSeries | pd.Series, break_date: str = D
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             warnings.simplefilter("ignore", RuntimeWarning)  # log(0) while BFGS explores alpha
+            warnings.simplefilter("ignore", HessianInversionWarning)  # alpha at the boundary 0
             nb_ml = smf.negativebinomial(formula, design).fit(disp=0, maxiter=500, method="bfgs")
             nb_ml = smf.negativebinomial(formula, design).fit(disp=0, maxiter=200, start_params=nb_ml.params)
         alpha = float(nb_ml.params["alpha"])
         alpha_se = float(nb_ml.bse["alpha"])
         alpha_ci = (max(0.0, alpha - 1.96 * alpha_se), alpha + 1.96 * alpha_se)
+        if not np.isfinite(alpha_se):
+            notes.append("The dispersion alpha sits at its boundary (no over-dispersion): its "
+                         "interval cannot be computed, and a Poisson model is adequate.")
         lr = max(0.0, 2 * (nb_ml.llf - poisson_ml.llf))
         alpha_lr = {"statistic": lr, "p_value": float(0.5 * stats.chi2.sf(lr, 1)) if lr > 0 else 1.0}
         glm_family = sm.families.NegativeBinomial(alpha=alpha)
