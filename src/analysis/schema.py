@@ -433,10 +433,10 @@ VIOLENCE_ROW_RULES: tuple[RowRule, ...] = (
     RowRule("period_end", "a period_end on or after period_start",
             lambda df: _end_not_before_start(df, "period_start", "period_end")),
     RowRule("source_url", "one or more http(s) addresses separated by ' ; ' (published figures)",
-            lambda df: (df["basis"] != "published") | df["source_url"].map(urls_ok)),
+            lambda df: (df["basis"] != "published") | df["source_url"].map(urls_ok).astype(bool)),
     RowRule("source_quote",
             f"a verbatim quote of 1 to {MAX_QUOTE_CHARS} characters per source (published figures)",
-            lambda df: (df["basis"] != "published") | df["source_quote"].map(quote_ok)),
+            lambda df: (df["basis"] != "published") | df["source_quote"].map(quote_ok).astype(bool)),
     _duplicate_rule(VIOLENCE_IDENTITY,
                     "source_org, period_start, period_end, granularity, region, actor and measure"),
 )
