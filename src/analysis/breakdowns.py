@@ -20,6 +20,7 @@ matched, and so are common variants.
 
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
@@ -157,7 +158,8 @@ def breakdown_values(figures: pd.DataFrame, measure: str) -> pd.DataFrame:
 
 
 def breakdown_sentence(figures: pd.DataFrame) -> str:
-    """One plain sentence on the breakdown rows present (or their absence)."""
+    """Markdown sentences on the breakdown rows present (or their absence); names
+    taken from the data are HTML-escaped."""
     rows = breakdown_rows(figures)
     if rows.empty:
         return ("The dataset holds no figures broken down by region or by claiming group yet: "
@@ -176,4 +178,4 @@ def breakdown_sentence(figures: pd.DataFrame) -> str:
         text += " Regions: " + ", ".join(regions) + "."
     if actors:
         text += " Groups: " + ", ".join(actors) + "."
-    return text
+    return html.escape(text, quote=False)
