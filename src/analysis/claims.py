@@ -493,8 +493,9 @@ class WindowTotal:
     def complete(self) -> bool:
         return not self.missing and bool(self.pieces)
 
-    def arithmetic(self) -> str:
-        """``"2021: 294 + 2022: 380 = 674"``, naming other published values and missing months."""
+    def arithmetic(self, with_missing: bool = True) -> str:
+        """``"2021: 294 + 2022: 380 = 674"``, naming other published values and (unless
+        ``with_missing`` is false) the missing months."""
         if not self.pieces:
             return "no published figure for any part of the window"
         terms = []
@@ -504,7 +505,7 @@ class WindowTotal:
                 term += " (also published: " + ", ".join(f"{o:,}" for o in others) + ")"
             terms.append(term)
         text = " + ".join(terms) + f" = {self.total:,}"
-        if self.missing:
+        if self.missing and with_missing:
             text += (f"; months missing: {compact_months(self.missing)}, so {self.total:,} is only "
                      "the sum of the published parts")
         return text
@@ -602,7 +603,7 @@ def _figure_rule_evidence(rule: FigureRule, figures: pd.DataFrame, start: pd.Per
             parts = [(name, t) for name, t in parts if t.pieces]
             if not parts:
                 continue
-            pieces = [(f"{name} [{t.arithmetic()}]", t.total, []) for name, t in parts]
+            pieces = [(f"{name} [{t.arithmetic(with_missing=False)}]", t.total, []) for name, t in parts]
             combined = WindowTotal(pieces=pieces,
                                    missing=sorted({m for _, t in parts for m in t.missing}))
             what = f"{measure.replace('_', ' ')} in {proxy}, {start} to {stop}"
