@@ -35,6 +35,17 @@ def event_row(**overrides) -> dict:
     return row
 
 
+def aggregate_row(**overrides) -> dict:
+    row = {
+        "aggregate_id": "ISPR-2021-01..2024-05-flag_meeting", "source_org": "ISPR",
+        "period_start": "2021-01", "period_end": "2024-05-31", "event_type": "flag_meeting",
+        "value": "200", "qualifier": "over", "scope_note": "simulated test row",
+        "source_url": URL, "source_quote": QUOTE,
+    }
+    row.update(overrides)
+    return row
+
+
 def text_frame(rows: list[dict], columns) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(columns)).astype(str)
 

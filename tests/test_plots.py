@@ -47,3 +47,26 @@ def test_figure_html_embeds_png_and_escapes_caption_and_alt():
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert 'alt="a &quot;quoted&quot; chart"' in page
     assert "Figure 4." in page
+
+
+def test_breakdown_and_claims_charts_draw_what_they_are_given():
+    from analysis import claims, schema
+    from conftest import text_frame, violence_row
+
+    rows = [violence_row(figure_id=f"r{i}", region=r, actor=a, period_start="2023-01-01",
+                         period_end="2023-12-31", granularity="year", value=str(v))
+            for i, (r, a, v) in enumerate([("Khyber Pakhtunkhwa", "", 300), ("Balochistan", "", 200),
+                                           ("Pakistan", "TTP", 150), ("Pakistan", "", 700)])]
+    figures = schema.parse_violence_figures(text_frame(rows, schema.VIOLENCE_COLUMNS))
+    fig = plots.breakdown_chart(figures, "attacks")
+    (ax,) = fig.axes
+    assert len(ax.collections) == 3  # the national row is not a breakdown
+    matplotlib.pyplot.close(fig)
+    claim_rows = [{"claim_id": "cross_border_attacks", "quantity": "q", "value": "1050",
+                   "qualifier": "more than", "period_start": "2023-01", "period_end": "publication",
+                   "category": "violence", "quote": "A quote.", "source": "An article"}]
+    table = schema.parse_article_claims(text_frame(claim_rows, schema.CLAIM_COLUMNS))
+    checks = claims.check_all(table, events_on(["2023-01-01"]), figures, publication="2023-12")
+    fig = plots.claims_evidence_chart(checks)
+    assert len(fig.axes[0].collections) == 1 + len(checks[0].evidence)
+    matplotlib.pyplot.close(fig)

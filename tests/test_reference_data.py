@@ -51,3 +51,15 @@ def test_initiators_use_side_labels(events):
 
     directions = events["initiator"].map(initiator_direction)
     assert (directions != "unknown").mean() > 0.9
+
+
+def test_aggregates_table_loads_and_is_documented():
+    aggregates = reference.load_engagement_aggregates()
+    assert list(aggregates.columns) == list(schema.AGGREGATE_COLUMNS)
+    if len(aggregates):
+        assert (aggregates["source_url"].str.strip() != "").all()
+        assert (aggregates["source_quote"].str.strip() != "").all()
+    readme = (paths.DATA_DIR / "README.md").read_text(encoding="utf-8")
+    for word in (*schema.AGGREGATE_COLUMNS, *schema.AGGREGATE_QUALIFIERS, "other"):
+        assert f"`{word}`" in readme, f"data/README.md does not document `{word}`"
+    assert paths.ENGAGEMENT_AGGREGATES_CSV in reference.reference_files()

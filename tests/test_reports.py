@@ -67,7 +67,7 @@ def test_executed_notebooks_have_no_errors_and_show_figures_and_tables(built):
         notebook = results[name].notebook
         markdown = "\n".join(o["data"].get("text/markdown", "") for o in outputs if "data" in o)
         if notebook.startswith("01"):
-            assert len(figures) == 4 and len(tables) >= 3
+            assert len(figures) >= 4 and len(tables) >= 5
         elif notebook.startswith("02"):
             assert len(figures) >= 1 and any("level_change" in t for t in tables)
         elif notebook.startswith("03"):
@@ -76,6 +76,9 @@ def test_executed_notebooks_have_no_errors_and_show_figures_and_tables(built):
             # every analysis either reports or says why not
             for section in ("Granger", "cross-correlation"):
                 assert section in markdown
+        elif notebook.startswith("04"):
+            assert len(figures) == 1 and len(tables) >= 1
+            assert markdown.count("**Verdict: ") == 11
         elif notebook.startswith("05"):
             assert len(figures) == 2
             page = (out / f"{name}.html").read_text(encoding="utf-8")

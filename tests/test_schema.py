@@ -7,7 +7,7 @@ import pytest
 from analysis import schema
 from analysis.errors import DataValidationError
 from analysis.sources.reference import load_engagement_events, load_violence_figures, read_text_csv
-from conftest import event_row, violence_row
+from conftest import event_row, text_frame, violence_row
 
 
 def _problems(parse, frame, source="data.csv"):
@@ -115,7 +115,8 @@ def test_duplicate_id_is_rejected(table, violence_text, events_text):
 
 def test_all_problems_reported_at_once_in_file_order(violence_text):
     problems = _problems(schema.parse_violence_figures, violence_text([
-        violence_row(), violence_row(figure_id="b", value="-1"), violence_row(figure_id="c", measure="x")]))
+        violence_row(), violence_row(figure_id="b", value="-1", source_url="https://b.org/"),
+        violence_row(figure_id="c", measure="x")]))
     assert [p.split(",")[0] for p in problems] == ["data.csv: line 3", "data.csv: line 4"]
 
 
@@ -154,3 +155,132 @@ def test_multi_source_quotes_are_checked_per_source():
     assert not schema.quote_ok("y" * 401)
     assert schema.urls_ok("https://a.org/1 ; https://b.org/2")
     assert not schema.urls_ok("https://a.org/1; not a url")
+
+
+# --------------------------------------------------------------------------
+# Duplicates, future periods, aggregates
+# --------------------------------------------------------------------------
+
+from datetime import date  # noqa: E402
+
+from conftest import aggregate_row  # noqa: E402
+
+TODAY = date(2024, 6, 15)
+
+
+def test_same_figure_from_the_same_page_twice_is_a_duplicate(violence_text):
+    problems = _problems(schema.parse_violence_figures, violence_text([
+        violence_row(), violence_row(figure_id="PICSS-2023-01-attacks-b")]))
+    assert problems == [
+        "data.csv: line 3, column 'source_url': expected no second row for the same source_org, "
+        "period_start, period_end, granularity, region, actor and measure citing the same page "
+        "(this repeats line 2; rows from different pages are kept); "
+        "found 'https://example.org/report'"]
+
+
+def test_different_value_from_the_same_page_is_a_duplicate(violence_text):
+    problems = _problems(schema.parse_violence_figures, violence_text([
+        violence_row(), violence_row(figure_id="b", value="45",
+                                     source_url="https://other.org/x ; https://example.org/report")]))
+    assert len(problems) == 1 and "line 3, column 'source_url'" in problems[0]
+    assert "repeats line 2" in problems[0]
+
+
+def test_rows_from_different_pages_are_kept_as_disagreement_or_corroboration(violence_text):
+    figures = schema.parse_violence_figures(violence_text([
+        violence_row(),
+        violence_row(figure_id="b", value="45", source_url="https://other.org/a"),  # disagreement
+        violence_row(figure_id="c", value="44", source_url="https://third.org/b"),  # corroboration
+    ]))
+    assert figures["value"].tolist() == [44, 45, 44]
+
+
+@pytest.mark.parametrize("column,value", [
+    ("measure", "fatalities"), ("region", "Balochistan"), ("actor", "TTP"),
+    ("granularity", "span"), ("source_org", "PIPS")])
+def test_rows_differing_in_identity_are_not_duplicates(column, value, violence_text):
+    figures = schema.parse_violence_figures(violence_text([
+        violence_row(), violence_row(figure_id="b", **{column: value})]))
+    assert len(figures) == 2
+
+
+def test_figure_for_a_period_not_yet_ended_is_rejected(violence_text):
+    rows = [violence_row(period_start="2024-06-01", period_end="2024-06-30"),
+            violence_row(figure_id="ok", period_start="2024-05-01", period_end="2024-05-31")]
+    problems = _problems(lambda f, source: schema.parse_violence_figures(f, source, today=TODAY),
+                         violence_text(rows))
+    assert problems == ["data.csv: line 2, column 'period_end': expected a date on or before today "
+                        "(2024-06-15); a period that has not ended cannot have a published figure; "
+                        "found '2024-06-30'"]
+    # The same row passes once the period has ended.
+    assert len(schema.parse_violence_figures(violence_text(rows), today=date(2024, 7, 1))) == 2
+
+
+def test_event_dated_after_today_is_rejected(events_text):
+    frame = events_text([event_row(date_start="2024-06-16", date_end=""),
+                         event_row(event_id="m", date_start="2024-06", date_end="",
+                                   date_precision="month")])
+    problems = _problems(lambda f, source: schema.parse_engagement_events(f, source, today=TODAY),
+                         frame)
+    assert len(problems) == 1
+    assert problems[0].startswith("data.csv: line 2, column 'date_start': expected a date on or "
+                                  "before today (2024-06-15)")
+    assert problems[0].endswith("found '2024-06-16'")
+
+
+def test_bundled_data_pass_the_new_rules():
+    """The shipped tables have no duplicates, no future periods, no end before start."""
+    assert len(load_violence_figures()) > 0 and len(load_engagement_events()) > 0
+
+
+def _aggregates(rows, today=TODAY):
+    frame = text_frame(rows, schema.AGGREGATE_COLUMNS)
+    return schema.parse_engagement_aggregates(frame, source="agg.csv", today=today)
+
+
+def _aggregate_problems(rows):
+    with pytest.raises(DataValidationError) as info:
+        _aggregates(rows)
+    return info.value.problems
+
+
+def test_aggregates_parse_month_and_day_periods():
+    table = _aggregates([aggregate_row(),
+                         aggregate_row(aggregate_id="b", period_start="2021-08-15",
+                                       period_end="2023-12", event_type="other", qualifier="about")])
+    assert table["value"].dtype == "int64"
+    assert table.loc[0, "period_start"].strftime("%Y-%m-%d") == "2021-01-01"
+    assert table.loc[1, "period_end"].strftime("%Y-%m-%d") == "2023-12-31"
+
+
+def test_empty_aggregates_table_is_valid():
+    assert _aggregates([]).empty
+
+
+@pytest.mark.parametrize("column,bad,expected", [
+    ("event_type", "tea_party", "expected one of: ministerial_visit"),
+    ("qualifier", "more than", "expected one of: exactly, over, about, at_least, up_to"),
+    ("value", "200+", "expected a non-negative whole number"),
+    ("period_start", "2021", "expected a real date written YYYY-MM-DD or YYYY-MM"),
+    ("source_url", "", "expected one or more http(s) addresses"),
+    ("source_quote", "", "expected a verbatim quote"),
+])
+def test_bad_aggregate_cells_are_rejected(column, bad, expected):
+    problems = _aggregate_problems([aggregate_row(**{column: bad})])
+    assert any(p.startswith(f"agg.csv: line 2, column '{column}': {expected}") for p in problems), problems
+
+
+def test_aggregate_end_before_start_future_and_duplicates_are_rejected():
+    problems = _aggregate_problems([
+        aggregate_row(),
+        aggregate_row(aggregate_id="b", value="210"),  # same page, same identity
+        aggregate_row(aggregate_id="c", period_start="2023-05", period_end="2023-04",
+                      source_url="https://else.org/1"),
+        aggregate_row(aggregate_id="d", period_end="2024-07-01", source_url="https://else.org/2"),
+    ])
+    assert [p.split(": expected")[0] for p in problems] == [
+        "agg.csv: line 3, column 'source_url'",
+        "agg.csv: line 4, column 'period_end'",
+        "agg.csv: line 5, column 'period_end'",
+    ]
+    assert "on or after period_start" in problems[1] and "on or before today" in problems[2]

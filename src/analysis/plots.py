@@ -403,3 +403,103 @@ def simulation_rates_chart(rates: pd.DataFrame, title: str):
     ax.legend(loc="upper left", fontsize=7, ncol=2)
     fig.tight_layout()
     return fig
+
+
+# --------------------------------------------------------------------------
+# Region/actor breakdowns and the claims check
+# --------------------------------------------------------------------------
+
+
+def breakdown_chart(figures: pd.DataFrame, measure: str, *, break_date: str | None = "2021-08-15"):
+    """Published figures of one measure by region or claiming group, as segments over their periods.
+
+    One panel per source; one colour per region or group; each figure spans
+    the period it covers (a month, a quarter, a year). Nothing is summed,
+    filled or joined across periods without a figure.
+
+    Parameters
+    ----------
+    figures : pandas.DataFrame
+        Canonical violence table; only breakdown rows (region other than
+        ``Pakistan`` or a non-empty actor) are drawn.
+    measure : str
+    """
+    from analysis.breakdowns import breakdown_rows
+
+    set_style()
+    rows = breakdown_rows(figures)
+    rows = rows.loc[rows["measure"] == measure]
+    sources = sorted(rows["source_org"].unique())
+    fig, axes = plt.subplots(max(len(sources), 1), 1, figsize=(11, 2.8 * max(len(sources), 1) + 0.6),
+                             sharex=True, squeeze=False)
+    for ax, source in zip(axes[:, 0], sources):
+        part = rows.loc[rows["source_org"] == source]
+        labels = (part["region"].where(part["region"] != "Pakistan", "national")
+                  + part["actor"].map(lambda a: f" ({a})" if a else ""))
+        for colour, label in zip(SOURCE_COLOURS * 5, sorted(labels.unique())):
+            cell = part.loc[labels == label]
+            ax.hlines(cell["value"], cell["period_start"], cell["period_end"] + pd.Timedelta(days=1),
+                      colors=colour, linewidth=3, label=label)
+        _mark_break(ax, break_date, label=False)
+        ax.set_ylim(bottom=0)
+        ax.set_ylabel(measure.replace("_", " "))
+        ax.set_title(f"{source}: {measure.replace('_', ' ')} by region or group", fontsize=10)
+        ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+OUTCOME_COLOURS = {"confirms": "#1a9850", "contradicts": "#d73027", "compatible": "#4575b4",
+                   "undetermined": "#999999"}
+_KIND_MARKERS = {"floor": ">", "ceiling": "<", "direct": "o", "proxy": "s"}
+
+
+def claims_evidence_chart(checks: Sequence) -> plt.Figure:
+    """Each numeric claim beside the numbers the public record offers for its window.
+
+    One row per claim with a number. The black diamond is the claimed value;
+    each marker is one piece of evidence: ``>`` a floor (at least this many:
+    logged events, or the published parts of an incomplete total), ``<`` a
+    ceiling (at most this many: a complete total over a wider scope), ``o``
+    an aggregate for the same window, ``■`` a proxy. Colours give the outcome;
+    a black edge marks a total with months missing (the sum of its published
+    parts, so the full total is at least this).
+    The x axis is logarithmic above 1.
+
+    Parameters
+    ----------
+    checks : sequence of analysis.claims.ClaimCheck
+    """
+    from matplotlib.lines import Line2D
+
+    set_style()
+    numeric = [c for c in checks if c.value is not None]
+    fig, ax = plt.subplots(figsize=(11, 0.65 * max(len(numeric), 1) + 1.6))
+    for y, check in enumerate(numeric):
+        ax.scatter([check.value], [y], marker="D", s=70, color="black", zorder=3)
+        shown = [e for e in check.evidence if e.kind in _KIND_MARKERS and e.value is not None]
+        for k, e in enumerate(shown):
+            marker = _KIND_MARKERS[e.kind]
+            if e.kind == "ceiling" and not e.complete:
+                marker = ">"  # only the published parts: the total is at least this
+            offset = 0.18 * ((k % 4) - 1.5)
+            ax.scatter([max(e.value, 0)], [y + offset], marker=marker, s=55,
+                       color=OUTCOME_COLOURS.get(e.outcome, "#999999"), zorder=2,
+                       edgecolors="white" if e.complete else "black", linewidths=0.6)
+    ax.set_xscale("symlog", linthresh=1)
+    ax.set_yticks(range(len(numeric)))
+    ax.set_yticklabels([f"{c.claim_id} ({c.qualifier} {c.value:,})" for c in numeric], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("count (log scale)")
+    ax.set_title("Claimed values and what the public record bounds", fontsize=10)
+    handles = [Line2D([], [], marker="D", color="black", linestyle="", label="claimed value")]
+    handles += [Line2D([], [], marker=m, color="#555555", linestyle="", label=label)
+                for m, label in ((">", "at least (floor)"), ("<", "at most (ceiling)"),
+                                 ("o", "official aggregate, same window"), ("s", "proxy"))]
+    handles += [Line2D([], [], marker="o", color=c, linestyle="", label=o)
+                for o, c in OUTCOME_COLOURS.items()]
+    handles.append(Line2D([], [], marker=">", color="white", markeredgecolor="black", linestyle="",
+                          label="black edge: published parts only (months missing)"))
+    ax.legend(handles=handles, loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -5,14 +5,33 @@ Everything the package reads is converted into one of two tables:
 * **engagement events**: one row per dated Pakistan–Afghanistan event
   (:data:`ENGAGEMENT_COLUMNS`);
 * **violence figures**: long format, one measure per row
-  (:data:`VIOLENCE_COLUMNS`).
+  (:data:`VIOLENCE_COLUMNS`);
+* **engagement aggregates**: official counts of engagement events over a
+  period, e.g. "N flag meetings since 2021" (:data:`AGGREGATE_COLUMNS`).
 
 Validation uses pandera and runs on the *text* of a table (as read from CSV,
 every cell a string), so that an impossible date or a negative count is caught
 before any conversion. Every problem is reported with the file, the CSV line,
 the column and what was expected, in a single :class:`DataValidationError`.
-:func:`parse_engagement_events` and :func:`parse_violence_figures` validate
-and then return typed tables.
+:func:`parse_engagement_events`, :func:`parse_violence_figures` and
+:func:`parse_engagement_aggregates` validate and then return typed tables.
+
+Besides cell checks, three rules run across rows:
+
+* **no period in the future**: a figure whose ``period_end``, an event whose
+  ``date_start`` or an aggregate whose ``period_end`` lies after ``today``
+  (a parameter, default :func:`datetime.date.today`, so tests are
+  deterministic) is rejected;
+* **no end before the start** (``period_end``/``date_end``);
+* **no duplicate figure**: a second violence row for the same
+  ``source_org``, ``period_start``, ``period_end``, ``granularity``,
+  ``region``, ``actor`` and ``measure`` that cites a page (``source_url``
+  address) the first row already cites. One page read twice for one quantity
+  is a duplicate whether or not the two values agree. Two rows from
+  *different* pages are kept: with different values they are a documented
+  disagreement, with the same value a corroboration (data/README.md,
+  sections 1 and 5). Aggregates follow the same rule on ``source_org``,
+  period and ``event_type``.
 """
 
 from __future__ import annotations
@@ -114,6 +133,34 @@ CLAIM_COLUMNS: tuple[str, ...] = (
     "quote",
     "source",
 )
+
+#: Official aggregate counts of engagement events (``engagement_aggregates.csv``).
+AGGREGATE_COLUMNS: tuple[str, ...] = (
+    "aggregate_id",
+    "source_org",
+    "period_start",
+    "period_end",
+    "event_type",
+    "value",
+    "qualifier",
+    "scope_note",
+    "source_url",
+    "source_quote",
+)
+#: ``event_type`` of an aggregate: the engagement vocabulary, or ``other`` for
+#: counts no event type fits (e.g. intelligence memorandums).
+AGGREGATE_EVENT_TYPES: tuple[str, ...] = EVENT_TYPES + ("other",)
+#: How the official statement words its number: ``exactly`` (a plain number),
+#: ``over`` ("more than", "over"), ``about`` ("around", "nearly"),
+#: ``at_least`` ("at least"), ``up_to`` ("up to", "as many as").
+AGGREGATE_QUALIFIERS: tuple[str, ...] = ("exactly", "over", "about", "at_least", "up_to")
+
+#: Columns that identify what a violence figure measures; two rows that agree
+#: on all of them and cite the same page are duplicates.
+VIOLENCE_IDENTITY: tuple[str, ...] = (
+    "source_org", "period_start", "period_end", "granularity", "region", "actor", "measure",
+)
+AGGREGATE_IDENTITY: tuple[str, ...] = ("source_org", "period_start", "period_end", "event_type")
 
 #: Longest verbatim quote accepted, in characters. Multi-source rows join
 #: labelled quotes ([1], [2]), so the limit applies per source.
@@ -226,7 +273,7 @@ def _text(*checks: pa.Check, unique: bool = False) -> pa.Column:
 
 
 class RowRule:
-    """A check across several columns of a row, reported against one column.
+    """A check across several columns (or rows), reported against one column.
 
     Parameters
     ----------
@@ -236,12 +283,90 @@ class RowRule:
         What was expected, in words.
     passes : callable
         ``passes(table) -> pandas.Series`` of bool, one per row.
+    explain : callable, optional
+        ``explain(table) -> pandas.Series`` of str: text appended to
+        ``expected`` for a failing row (e.g. which earlier line it repeats).
     """
 
-    def __init__(self, column: str, expected: str, passes):
+    def __init__(self, column: str, expected: str, passes, explain=None):
         self.column = column
         self.expected = expected
         self.passes = passes
+        self.explain = explain
+
+
+def _url_set(text: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in str(text).split(" ; ") if part.strip())
+
+
+def duplicate_of(table: pd.DataFrame, identity: Iterable[str]) -> pd.Series:
+    """For each row, the index of an earlier row it duplicates, or -1.
+
+    A row duplicates an earlier one when they agree on every ``identity``
+    column (compared as stripped text) and share at least one
+    ``source_url`` address: the same page read twice for the same quantity.
+    Rows from different pages are never duplicates (a different value is a
+    disagreement, the same value a corroboration; both are kept).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Text table with the ``identity`` columns and ``source_url``.
+    identity : iterable of str
+
+    Returns
+    -------
+    pandas.Series
+        Integer, aligned with ``table``.
+    """
+    identity = list(identity)
+    result = pd.Series(-1, index=table.index, dtype="int64")
+    if table.empty:
+        return result
+    keys = table[identity].astype(str).apply(lambda col: col.str.strip())
+    for _, group in keys.groupby(identity, sort=False):
+        if len(group) < 2:
+            continue
+        seen: list[tuple[object, frozenset[str]]] = []
+        for idx in group.index:
+            urls = _url_set(table.at[idx, "source_url"])
+            for earlier, earlier_urls in seen:
+                if urls & earlier_urls:
+                    result[idx] = earlier
+                    break
+            seen.append((idx, urls))
+    return result
+
+
+def _duplicate_rule(identity: tuple[str, ...], what: str) -> RowRule:
+    return RowRule(
+        "source_url",
+        f"no second row for the same {what} citing the same page",
+        lambda df: duplicate_of(df, identity) < 0,
+        lambda df: duplicate_of(df, identity).map(
+            lambda i: f" (this repeats {_line_number(i)}; rows from different pages are kept)"),
+    )
+
+
+def _not_after(df: pd.DataFrame, column: str, today: date, use_end: bool) -> pd.Series:
+    """True where the date in ``column`` is on or before ``today`` (or unparseable/empty:
+    those are reported by the date checks)."""
+    limit = pd.Timestamp(today)
+
+    def ok(text: str) -> bool:
+        text = str(text)
+        if not (is_day_date(text) or is_month_date(text)):
+            return True
+        return (_to_end(text) if use_end else _to_start(text)) <= limit
+
+    return df[column].map(ok).astype(bool)
+
+
+def _future_rule(column: str, today: date | None, use_end: bool) -> RowRule:
+    today = today or date.today()
+    return RowRule(column, f"a date on or before today ({today.isoformat()}); "
+                           "a period that has not ended cannot have a published figure",
+                   lambda df: _not_after(df, column, today, use_end))
 
 
 ENGAGEMENT_SCHEMA = pa.DataFrameSchema(
@@ -308,10 +433,12 @@ VIOLENCE_ROW_RULES: tuple[RowRule, ...] = (
     RowRule("period_end", "a period_end on or after period_start",
             lambda df: _end_not_before_start(df, "period_start", "period_end")),
     RowRule("source_url", "one or more http(s) addresses separated by ' ; ' (published figures)",
-            lambda df: (df["basis"] != "published") | df["source_url"].map(urls_ok)),
+            lambda df: (df["basis"] != "published") | df["source_url"].map(urls_ok).astype(bool)),
     RowRule("source_quote",
             f"a verbatim quote of 1 to {MAX_QUOTE_CHARS} characters per source (published figures)",
-            lambda df: (df["basis"] != "published") | df["source_quote"].map(quote_ok)),
+            lambda df: (df["basis"] != "published") | df["source_quote"].map(quote_ok).astype(bool)),
+    _duplicate_rule(VIOLENCE_IDENTITY,
+                    "source_org, period_start, period_end, granularity, region, actor and measure"),
 )
 
 CLAIM_SCHEMA = pa.DataFrameSchema(
@@ -330,6 +457,42 @@ CLAIM_SCHEMA = pa.DataFrameSchema(
     },
     strict=False,
     coerce=False,
+)
+
+
+def _day_or_month(text: object) -> bool:
+    return is_day_date(text) or is_month_date(text)
+
+
+AGGREGATE_SCHEMA = pa.DataFrameSchema(
+    {
+        "aggregate_id": _text(_NON_EMPTY, unique=True),
+        "source_org": _text(_NON_EMPTY),
+        "period_start": _text(pa.Check(_day_or_month, element_wise=True,
+                                       error="a real date written YYYY-MM-DD or YYYY-MM")),
+        "period_end": _text(pa.Check(_day_or_month, element_wise=True,
+                                     error="a real date written YYYY-MM-DD or YYYY-MM")),
+        "event_type": _text(_vocab(AGGREGATE_EVENT_TYPES)),
+        "value": _text(pa.Check(is_count, element_wise=True, error="a non-negative whole number")),
+        "qualifier": _text(_vocab(AGGREGATE_QUALIFIERS)),
+        "scope_note": _text(),
+        "source_url": _text(
+            pa.Check(urls_ok, element_wise=True,
+                     error="one or more http(s) addresses separated by ' ; '")
+        ),
+        "source_quote": _text(
+            pa.Check(quote_ok, element_wise=True,
+                     error=f"a verbatim quote of 1 to {MAX_QUOTE_CHARS} characters per source")
+        ),
+    },
+    strict=False,
+    coerce=False,
+)
+
+AGGREGATE_ROW_RULES: tuple[RowRule, ...] = (
+    RowRule("period_end", "a period_end on or after period_start",
+            lambda df: _end_not_before_start(df, "period_start", "period_end")),
+    _duplicate_rule(AGGREGATE_IDENTITY, "source_org, period_start, period_end and event_type"),
 )
 
 
@@ -424,15 +587,19 @@ def validate_table(frame: pd.DataFrame, schema: pa.DataFrameSchema,
             add(int(case.index), str(case.column), check)
     for rule in row_rules:
         passes = rule.passes(table).astype(bool)
-        for row in passes.index[~passes]:
-            add(int(row), rule.column, rule.expected)
+        failing = passes.index[~passes]
+        details = rule.explain(table) if rule.explain is not None and len(failing) else None
+        for row in failing:
+            extra = str(details[row]) if details is not None else ""
+            add(int(row), rule.column, rule.expected + extra)
     if problems:
         problems.sort(key=lambda p: (p[0], p[1]))
         raise DataValidationError([message for _, _, message in problems])
     return table
 
 
-def parse_engagement_events(frame: pd.DataFrame, source: str = "<engagement events>") -> pd.DataFrame:
+def parse_engagement_events(frame: pd.DataFrame, source: str = "<engagement events>",
+                            today: date | None = None) -> pd.DataFrame:
     """Validate an engagement-events text table and return it typed.
 
     Parameters
@@ -441,6 +608,8 @@ def parse_engagement_events(frame: pd.DataFrame, source: str = "<engagement even
         Text table with the columns of :data:`ENGAGEMENT_COLUMNS`.
     source : str
         File name for error messages.
+    today : datetime.date, optional
+        An event starting after this day is rejected; default: today.
 
     Returns
     -------
@@ -450,7 +619,7 @@ def parse_engagement_events(frame: pd.DataFrame, source: str = "<engagement even
         other columns stay text.
     """
     table = validate_table(frame, ENGAGEMENT_SCHEMA, ENGAGEMENT_COLUMNS, source,
-                           ENGAGEMENT_ROW_RULES)
+                           ENGAGEMENT_ROW_RULES + (_future_rule("date_start", today, use_end=False),))
     table["date_start"] = table["date_start"].map(_to_start)
     table["date_end"] = table["date_end"].map(lambda t: _to_end(t) if t else pd.NaT)
     table["date_end"] = pd.to_datetime(table["date_end"])
@@ -458,7 +627,8 @@ def parse_engagement_events(frame: pd.DataFrame, source: str = "<engagement even
     return table.reset_index(drop=True)
 
 
-def parse_violence_figures(frame: pd.DataFrame, source: str = "<violence figures>") -> pd.DataFrame:
+def parse_violence_figures(frame: pd.DataFrame, source: str = "<violence figures>",
+                           today: date | None = None) -> pd.DataFrame:
     """Validate a violence-figures text table and return it typed.
 
     Parameters
@@ -467,6 +637,8 @@ def parse_violence_figures(frame: pd.DataFrame, source: str = "<violence figures
         Text table with the columns of :data:`VIOLENCE_COLUMNS`.
     source : str
         File name for error messages.
+    today : datetime.date, optional
+        A figure whose period ends after this day is rejected; default: today.
 
     Returns
     -------
@@ -474,7 +646,7 @@ def parse_violence_figures(frame: pd.DataFrame, source: str = "<violence figures
         ``period_start``/``period_end`` as timestamps and ``value`` as int64.
     """
     table = validate_table(frame, VIOLENCE_SCHEMA, VIOLENCE_COLUMNS, source,
-                           VIOLENCE_ROW_RULES)
+                           VIOLENCE_ROW_RULES + (_future_rule("period_end", today, use_end=True),))
     table["period_start"] = pd.to_datetime(table["period_start"], format="%Y-%m-%d")
     table["period_end"] = pd.to_datetime(table["period_end"], format="%Y-%m-%d")
     table["value"] = table["value"].str.strip().astype("int64")
@@ -485,4 +657,32 @@ def parse_article_claims(frame: pd.DataFrame, source: str = "<article claims>") 
     """Validate the article-claims table and return it with ``value`` as a nullable integer."""
     table = validate_table(frame, CLAIM_SCHEMA, CLAIM_COLUMNS, source)
     table["value"] = pd.to_numeric(table["value"].replace("", None)).astype("Int64")
+    return table.reset_index(drop=True)
+
+
+def parse_engagement_aggregates(frame: pd.DataFrame, source: str = "<engagement aggregates>",
+                                today: date | None = None) -> pd.DataFrame:
+    """Validate an engagement-aggregates text table and return it typed.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Text table with the columns of :data:`AGGREGATE_COLUMNS`.
+    source : str
+        File name for error messages.
+    today : datetime.date, optional
+        An aggregate whose period ends after this day is rejected; default: today.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``period_start`` as the first day of its month or day, ``period_end``
+        as the last day of its month or day (timestamps), ``value`` as int64;
+        other columns stay text.
+    """
+    table = validate_table(frame, AGGREGATE_SCHEMA, AGGREGATE_COLUMNS, source,
+                           AGGREGATE_ROW_RULES + (_future_rule("period_end", today, use_end=True),))
+    table["period_start"] = pd.to_datetime(table["period_start"].map(_to_start))
+    table["period_end"] = pd.to_datetime(table["period_end"].map(_to_end))
+    table["value"] = table["value"].str.strip().astype("int64")
     return table.reset_index(drop=True)

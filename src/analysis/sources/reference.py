@@ -8,6 +8,7 @@ canonical table.
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -51,7 +52,8 @@ def read_text_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
         raise DataValidationError([f"{path}: not a well-formed CSV: {exc}"]) from None
 
 
-def load_engagement_events(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+def load_engagement_events(path: str | os.PathLike[str] | None = None,
+                           today: date | None = None) -> pd.DataFrame:
     """Load and validate the engagement-events table.
 
     Parameters
@@ -59,6 +61,8 @@ def load_engagement_events(path: str | os.PathLike[str] | None = None) -> pd.Dat
     path : str or path-like, optional
         Defaults to ``data/reference/engagement_events.csv``; a relative path
         is relative to the project root.
+    today : datetime.date, optional
+        Events dated after this day are rejected; default: today.
 
     Returns
     -------
@@ -66,16 +70,19 @@ def load_engagement_events(path: str | os.PathLike[str] | None = None) -> pd.Dat
         Typed canonical engagement table (see :mod:`analysis.schema`).
     """
     resolved = paths.resolve_data_path(path, paths.ENGAGEMENT_EVENTS_CSV)
-    return schema.parse_engagement_events(read_text_csv(resolved), source=str(resolved))
+    return schema.parse_engagement_events(read_text_csv(resolved), source=str(resolved), today=today)
 
 
-def load_violence_figures(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
+def load_violence_figures(path: str | os.PathLike[str] | None = None,
+                          today: date | None = None) -> pd.DataFrame:
     """Load and validate the violence-figures table.
 
     Parameters
     ----------
     path : str or path-like, optional
         Defaults to ``data/reference/violence_figures.csv``.
+    today : datetime.date, optional
+        Figures for periods ending after this day are rejected; default: today.
 
     Returns
     -------
@@ -83,7 +90,7 @@ def load_violence_figures(path: str | os.PathLike[str] | None = None) -> pd.Data
         Typed canonical violence table.
     """
     resolved = paths.resolve_data_path(path, paths.VIOLENCE_FIGURES_CSV)
-    return schema.parse_violence_figures(read_text_csv(resolved), source=str(resolved))
+    return schema.parse_violence_figures(read_text_csv(resolved), source=str(resolved), today=today)
 
 
 def load_article_claims(path: str | os.PathLike[str] | None = None) -> pd.DataFrame:
@@ -92,9 +99,33 @@ def load_article_claims(path: str | os.PathLike[str] | None = None) -> pd.DataFr
     return schema.parse_article_claims(read_text_csv(resolved), source=str(resolved))
 
 
+def load_engagement_aggregates(path: str | os.PathLike[str] | None = None,
+                               today: date | None = None) -> pd.DataFrame:
+    """Load and validate the official engagement aggregates.
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        Defaults to ``data/reference/engagement_aggregates.csv``.
+    today : datetime.date, optional
+        Aggregates for periods ending after this day are rejected; default: today.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Typed aggregates table (see :func:`analysis.schema.parse_engagement_aggregates`);
+        it may have no rows.
+    """
+    resolved = paths.resolve_data_path(path, paths.ENGAGEMENT_AGGREGATES_CSV)
+    return schema.parse_engagement_aggregates(read_text_csv(resolved), source=str(resolved),
+                                              today=today)
+
+
 def data_files(engagement_path: str | os.PathLike[str] | None = None,
                violence_path: str | os.PathLike[str] | None = None,
-               with_claims: bool = False, with_engagement: bool = True) -> list[Path]:
+               with_claims: bool = False,
+               aggregates_path: str | os.PathLike[str] | None = None,
+               with_aggregates: bool = False, with_engagement: bool = True) -> list[Path]:
     """The files the loaders read for these arguments, resolved as they resolve them.
 
     Parameters
@@ -103,23 +134,33 @@ def data_files(engagement_path: str | os.PathLike[str] | None = None,
         As given to :func:`load_engagement_events` and :func:`load_violence_figures`.
     with_claims : bool
         Include ``article_claims.csv``.
+    aggregates_path : str or path-like, optional
+        As given to :func:`load_engagement_aggregates`; listed only with
+        ``with_aggregates``.
+    with_aggregates : bool
+        Include the engagement-aggregates file.
     with_engagement : bool
         Include the engagement file (reports on violence alone leave it out).
     """
     files = [paths.resolve_data_path(engagement_path, paths.ENGAGEMENT_EVENTS_CSV)] if with_engagement else []
     files.append(paths.resolve_data_path(violence_path, paths.VIOLENCE_FIGURES_CSV))
-    return files + [paths.ARTICLE_CLAIMS_CSV] if with_claims else files
+    if with_claims:
+        files.append(paths.ARTICLE_CLAIMS_CSV)
+    if with_aggregates:
+        files.append(paths.resolve_data_path(aggregates_path, paths.ENGAGEMENT_AGGREGATES_CSV))
+    return files
 
 
 def reference_files() -> list[Path]:
     """The files of the bundled reference dataset, for provenance hashes."""
-    return data_files(with_claims=True)
+    return data_files(with_claims=True, with_aggregates=True)
 
 
 __all__ = [
     "DataValidationError",
     "data_files",
     "load_article_claims",
+    "load_engagement_aggregates",
     "load_engagement_events",
     "load_violence_figures",
     "read_text_csv",
