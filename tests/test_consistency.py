@@ -133,3 +133,13 @@ def test_check_runs_on_the_bundled_data_and_its_arithmetic_holds():
         assert int(first["value"].sum()) == row.sum_of_months
     incomplete = table.loc[table["status"].str.startswith("months missing")]
     assert incomplete["sum_of_months"].isna().all() and (incomplete["months_missing"] > 0).all()
+
+
+def test_border_and_group_proxies_recognise_merged_labels():
+    from analysis import breakdowns
+
+    assert breakdowns.border_region("Pakistan-Afghanistan border") == "Pakistan-Afghanistan border"
+    assert breakdowns.border_region("Khyber Pakhtunkhwa (mainland)") == "Khyber Pakhtunkhwa"
+    assert breakdowns.border_region("Sindh") is None
+    assert breakdowns.is_afghanistan_based_group("Religiously inspired groups (incl. TTP)")
+    assert not breakdowns.is_afghanistan_based_group("TTP (own claims, as reported by PICSS)")

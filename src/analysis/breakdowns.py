@@ -36,6 +36,7 @@ BORDER_REGIONS: dict[str, tuple[str, ...]] = {
     "Khyber Pakhtunkhwa": (r"khyber[\s-]*pakh?tunkhwa", r"\bkpk?\b", r"\bk-p\b"),
     "merged tribal districts": (r"\bfata\b", r"merged", r"tribal"),
     "Balochistan": (r"balo?u?chistan",),
+    "Pakistan-Afghanistan border": (r"pakistan[\s-]*afghanistan[\s-]*border", r"cross[\s-]*border"),
 }
 
 #: The TTP and groups reported as its affiliates or factions, based in
@@ -69,10 +70,20 @@ def border_region(region: str) -> str | None:
     return None
 
 
+#: Actor labels marking a group's own claims rather than a monitor's count.
+OWN_CLAIMS = r"own claims?"
+
+
 def is_afghanistan_based_group(actor: str) -> bool:
-    """True if ``actor`` names the TTP or one of its affiliates."""
+    """True if ``actor`` names the TTP or one of its affiliates in a monitor's count.
+
+    A group's own claims (actor label containing "own claims") are not a
+    monitor's count and are never used as a proxy.
+    """
     text = str(actor or "").strip().lower()
-    return bool(text) and any(re.search(p, text) for p in AFGHANISTAN_BASED_GROUPS)
+    if not text or re.search(OWN_CLAIMS, text):
+        return False
+    return any(re.search(p, text) for p in AFGHANISTAN_BASED_GROUPS)
 
 
 def breakdown_rows(figures: pd.DataFrame) -> pd.DataFrame:
