@@ -206,10 +206,11 @@ def test_live_progress_draws_a_table_per_report():
     progress.begin(["alpha", "beta"], reused=0, to_build=2, jobs=2)
     progress.started("alpha")
     progress.finished(_result("alpha", "built"))
-    progress.finished(_result("beta", "failed", error="boom"))
+    progress.finished(_result("beta", "failed", error="KeyError: ['x'] [bold]"))
     progress.end()
     text = stream.getvalue()
     assert "alpha" in text and "built" in text and "beta" in text and "failed" in text
+    assert "KeyError: ['x'] [bold]" in text  # names and errors are text, not markup
 
 
 def test_progress_is_plain_in_ci_or_when_not_a_terminal(monkeypatch):

@@ -21,18 +21,21 @@ from analysis.reporting.pages import BuildResult
 _WIDTH = 7  # longest status word ("running", "skipped")
 
 
-def _reason(result: BuildResult) -> str:
+def _note(result: BuildResult) -> str:
+    """The error of a failed report, or why a built one was rebuilt."""
     if result.status == "failed" and result.error:
-        return ": " + " ".join(result.error.split())[:300]
+        return " ".join(result.error.split())[:300]
     if result.status == "built" and result.reason:
-        return f" ({result.reason})"
+        return result.reason
     return ""
 
 
 def result_line(result: BuildResult, name_width: int = 0) -> str:
     """``built   engagement_and_attacks   6.1 s (notebook changed)``."""
-    return (f"{result.status:{_WIDTH}s} {result.name:{name_width}s} {result.seconds:6.1f} s"
-            + _reason(result))
+    note = _note(result)
+    if note:
+        note = f": {note}" if result.status == "failed" else f" ({note})"
+    return f"{result.status:{_WIDTH}s} {result.name:{name_width}s} {result.seconds:6.1f} s{note}"
 
 
 class Progress:
@@ -86,6 +89,7 @@ class LiveProgress(Progress):
 
     def _render(self):
         from rich.table import Table
+        from rich.text import Text
 
         table = Table(box=None, show_header=False, title=self.header, title_justify="left",
                       pad_edge=False)
@@ -98,7 +102,8 @@ class LiveProgress(Progress):
             if status == "running":
                 seconds = now - started
             clock = f"{seconds:.1f} s" if seconds is not None else ""
-            table.add_row(f"[{self._STYLE.get(status, '')}]{status}[/]", name, clock, note)
+            table.add_row(Text(status, style=self._STYLE.get(status, "")), Text(name), clock,
+                          Text(note))  # Text: no markup read from names or errors
         return table
 
     def begin(self, names, reused, to_build, jobs):
@@ -116,7 +121,7 @@ class LiveProgress(Progress):
             self.rows[name][0:2] = ["running", time.perf_counter()]
 
     def finished(self, result):
-        self.rows[result.name] = [result.status, None, result.seconds, _reason(result).lstrip(": ")]
+        self.rows[result.name] = [result.status, None, result.seconds, _note(result)]
 
     def end(self):
         if self.live is not None:
