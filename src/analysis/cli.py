@@ -8,7 +8,6 @@ Subcommands:
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import List, Optional
 
@@ -32,8 +31,9 @@ def build(
     only: Optional[List[str]] = typer.Option(
         None, "--only", metavar="NAME",
         help="Build only these reports (repeat the option, or separate names with commas)."),
-    jobs: int = typer.Option(os.cpu_count() or 1, "--jobs", "-j", min=1,
-                             help="Reports built at once, each in its own process."),
+    jobs: Optional[int] = typer.Option(
+        None, "--jobs", "-j", min=1, show_default=False,
+        help="Reports built at once, each in its own process (default: the number of cores)."),
     force: bool = typer.Option(False, "--force", help="Rebuild even reports whose inputs are unchanged."),
     plan: bool = typer.Option(False, "--plan",
                               help="Print one JSON object per planned report and run nothing."),
