@@ -47,6 +47,7 @@ main.report-page { font-family: system-ui, -apple-system, "Segoe UI", sans-serif
 .report-index .status-word { font-weight: bold; white-space: nowrap; }
 .report-index td.status small { color: #444; font-weight: normal; }
 .report-index td.status { max-width: 24rem; overflow-wrap: anywhere; }
+.report-index td.when { white-space: nowrap; }
 .report-failed { background: #fdecea; border: 2px solid #b03a2e; padding: 1rem; }
 .report-failed pre { white-space: pre-wrap; background: #fff; padding: 0.5rem; overflow-x: auto; }
 figure.report-figure figcaption { font-size: 0.92rem; color: #333; }
@@ -259,7 +260,7 @@ def index_html(results: list[BuildResult], generated: str, title: str) -> str:
             f'<td class="status status-{r.status.replace(" ", "-")}" '
             f'style="color:{_STATUS_COLOUR.get(r.status, "#555")}"><span class="status-word">'
             f"{STATUS_TEXT.get(r.status, r.status)}</span>{why}{error}</td>"
-            f"<td><code>{params}</code></td><td>{when}</td></tr>")
+            f'<td><code>{params}</code></td><td class="when">{when}</td></tr>')
     counts = {s: sum(r.status == s for r in results) for s in STATUS_TEXT}
     parts = [f"{counts[s]} {STATUS_TEXT[s]}" for s in ("built", "reused", "not rebuilt") if counts[s]]
     if counts["failed"]:
