@@ -25,10 +25,9 @@ Every file is written atomically (temporary file, then rename).
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from analysis import paths
 from analysis.provenance import display_path
@@ -192,11 +191,17 @@ def _worker_init() -> None:
     threading.Thread(target=warm, daemon=True).start()
 
 
-def _run(jobs: list[Job], workers: int, progress: Progress, on_done) -> None:
-    """Run jobs in-process (one worker) or across a pool of processes, reporting each."""
+def _run(jobs: list[Job], workers: int, on_start: Callable[[str], None],
+         on_done: Callable[[Job, BuildResult], None]) -> None:
+    """Run jobs in-process (one worker) or across a pool of processes.
+
+    ``on_start(name)`` is called when a job starts (for the pool: when a worker
+    is free to take it, the pool being first in, first out), ``on_done(job,
+    result)`` when it ends, in the calling process.
+    """
     if workers <= 1:
         for job in jobs:
-            progress.started(job.name)
+            on_start(job.name)
             on_done(job, _execute(job))
         return
     import multiprocessing
@@ -211,7 +216,7 @@ def _run(jobs: list[Job], workers: int, progress: Progress, on_done) -> None:
         futures = {pool.submit(_execute, job): job for job in jobs}
         queue = list(jobs)  # the pool runs jobs first in, first out
         for job in queue[:workers]:
-            progress.started(job.name)
+            on_start(job.name)
         next_up = workers
         pending = set(futures)
         while pending:
@@ -230,7 +235,7 @@ def _run(jobs: list[Job], workers: int, progress: Progress, on_done) -> None:
                                          built_at=generated)
                 on_done(job, result)
                 if next_up < len(queue):
-                    progress.started(queue[next_up].name)
+                    on_start(queue[next_up].name)
                     next_up += 1
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -326,53 +331,55 @@ def build_reports(report_set: ReportSet, *, only: Iterable[str] | None = None,
         manifest.save(files)
         progress.finished(result)
 
-    started = False
-    try:
-        for report, inputs, key, reason in to_build:
-            if report.name in errors:  # published before any kernel starts
-                job = job_for(report, inputs)
-                generated = now_text()
-                write_failure_page(job, errors[report.name], None, generated)
-                results[report.name] = BuildResult(
-                    name=report.name, title=report.title, notebook=report.notebook,
-                    parameters=report.parameters, status="failed", seconds=0.0,
-                    html_path=report.html_path, ipynb_path=None, error=errors[report.name],
-                    reason=reason, built_at=generated)
-                manifest.reports.pop(report.name, None)
-        jobs_list = [job_for(report, inputs) for report, inputs, _, _ in runnable]
+    began = False
 
-        class _Starter(Progress):  # begin the display once the workers exist
-            def started(self, name: str) -> None:
-                nonlocal started
-                if not started:
-                    _begin()
-                progress.started(name)
-
-        def _begin() -> None:
-            nonlocal started
-            started = True
+    def begin() -> None:
+        """Start the display (once): after the workers are forked, so that no display
+        thread exists at fork time; reused and refused reports are reported first."""
+        nonlocal began
+        if not began:
+            began = True
             progress.begin([r.name for r in selected],
-                           sum(r.status == "reused" for r in results.values()),
-                           len(to_build), workers)
-            for r in selected:  # reused and refused reports are done already
+                           sum(r.status == "reused" for r in results.values()), len(to_build),
+                           workers)
+            for r in selected:
                 if r.name in results:
                     progress.finished(results[r.name])
 
-        _run(jobs_list, workers, _Starter(), on_done)
-        if not started:
-            _begin()
+    def on_start(name: str) -> None:
+        begin()
+        progress.started(name)
+
+    try:
+        for report, inputs, _, reason in to_build:
+            if report.name in errors:  # published before any kernel starts
+                results[report.name] = _refuse(job_for(report, inputs), errors[report.name], reason)
+                manifest.reports.pop(report.name, None)
+        _run([job_for(report, inputs) for report, inputs, _, _ in runnable], workers, on_start,
+             on_done)
+        begin()
     finally:
-        if started:
+        if began:
             progress.end()
-        _write_index(report_set, everything, results, manifest, reports_dir)
+        _write_index(everything, results, manifest, reports_dir)
         manifest.reports = {n: e for n, e in manifest.reports.items()
                             if n in {r.name for r in everything}}
         manifest.save(files)
     return [results[r.name] for r in selected if r.name in results]
 
 
-def _write_index(report_set: ReportSet, everything: list[PlannedReport],
-                 results: dict[str, BuildResult], manifest: Manifest, reports_dir: Path) -> None:
+def _refuse(job: Job, error: str, reason: str) -> BuildResult:
+    """Publish the failure page of a report whose parameters failed the strict check."""
+    generated = now_text()
+    write_failure_page(job, error, None, generated)
+    return BuildResult(name=job.name, title=job.title, notebook=job.notebook,
+                       parameters=job.parameters, status="failed", seconds=0.0,
+                       html_path=job.html_path, ipynb_path=None, error=error, reason=reason,
+                       built_at=generated)
+
+
+def _write_index(everything: list[PlannedReport], results: dict[str, BuildResult],
+                 manifest: Manifest, reports_dir: Path) -> None:
     listed = []
     for report in everything:
         if report.name in results:
