@@ -140,3 +140,18 @@ def test_only_selects_by_name_and_rejects_unknown_names(tmp_path):
     assert [r.name for r in chosen] == ["overview", "engagement_attacks_q", "last"]
     with pytest.raises(SelectionError, match="`engagement_atacks_q` \\(did you mean `engagement_attacks_q`"):
         plan_reports(rs, tmp_path, only=["engagement_atacks_q"])
+
+
+def test_the_readme_example_is_a_valid_report_set(tmp_path):
+    """The report-set example in README.md parses, expands as the text says, and its
+    parameters pass the strict check against the real notebooks."""
+    from analysis.reporting.build import parameter_errors
+
+    readme = (paths.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### The report-set file"):]
+    example = section[section.index("```yaml") + len("```yaml"):section.index("```\n", 10)]
+    rs = report_set(example)
+    assert [r.name for r in rs.expanded()] == [
+        "data_overview", "engagement_attacks_m", "engagement_attacks_q",
+        "engagement_fatalities_m", "engagement_fatalities_q"]
+    assert parameter_errors(plan_reports(rs, tmp_path)) == {}
