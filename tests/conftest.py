@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
-from analysis import schema
+from analysis import paths, schema
 
 URL = "https://example.org/report"
 QUOTE = "A verbatim sentence from the page."
@@ -79,3 +81,53 @@ def events_on(dates: list[str], event_type: str = "phone_call", initiator: str =
                       date_precision="month" if len(d) == 7 else "day")
             for i, d in enumerate(dates)]
     return schema.parse_engagement_events(text_frame(rows, schema.ENGAGEMENT_COLUMNS))
+
+
+# --------------------------------------------------------------------------
+# Report builds (shared by test_reports.py and test_browser.py)
+# --------------------------------------------------------------------------
+
+FIXTURE_NOTEBOOKS = Path(__file__).resolve().parent / "fixtures" / "notebooks"
+
+
+def failing_and_fixture_reports():
+    """Reports added to the shipped set in the session build: two failures and the escaping page."""
+    from analysis.reporting import ReportSpec
+
+    return [
+        ReportSpec(name="fails_at_runtime", notebook="03_engagement_and_violence.ipynb",
+                   title="A report whose data file is missing",
+                   parameters={"violence_path": "data/no_such_file.csv"}),
+        ReportSpec(name="unknown_parameter", notebook="03_engagement_and_violence.ipynb",
+                   title="A report with a misspelt parameter",
+                   parameters={"violence_mesure": "fatalities"}),
+        ReportSpec(name="escaping", notebook="escaping_fixture.ipynb",
+                   title="Text from data <script>alert('title')</script> stays text",
+                   parameters={}),
+    ]
+
+
+def notebooks_with_fixtures(folder: Path) -> Path:
+    """A notebooks folder holding (links to) the shipped notebooks and the test fixtures."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for notebook in [*paths.NOTEBOOKS_DIR.glob("*.ipynb"), *FIXTURE_NOTEBOOKS.glob("*.ipynb")]:
+        (folder / notebook.name).symlink_to(notebook)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """Build the shipped report set plus two failing reports and the escaping fixture, once,
+    in parallel (two jobs), into a temporary folder.
+
+    Returns ``(shipped names, {name: BuildResult}, output folder)``.
+    """
+    from analysis.reporting import build_reports, load_report_set
+
+    report_set = load_report_set(paths.REPORT_SET_FILE)
+    shipped = [r.name for r in report_set.expanded()]
+    report_set.notebooks_dir = str(notebooks_with_fixtures(tmp_path_factory.mktemp("notebooks")))
+    report_set.reports.extend(failing_and_fixture_reports())
+    out = tmp_path_factory.mktemp("reports")
+    results = {r.name: r for r in build_reports(report_set, reports_dir=out, jobs=2)}
+    return shipped, results, out

@@ -52,6 +52,15 @@ def test_parameters_are_declared_typed_and_documented(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_declared_allowed_values_include_the_default(path):
+    """Where a parameter comment ends with `allowed: a, b`, the default is one of them
+    (and the values fit the declared type)."""
+    from analysis.reporting.parameters import default_problems
+
+    assert default_problems(papermill.inspect_notebook(str(path)), path.name) == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebooks_hold_calls_not_algorithms(path):
     notebook = nbformat.read(path, as_version=4)
     code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")

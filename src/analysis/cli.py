@@ -28,35 +28,56 @@ def _root() -> None:
 @app.command()
 def build(
     config: Path = typer.Option(paths.REPORT_SET_FILE, "--config", help="Report-set YAML file."),
-    only: Optional[List[str]] = typer.Option(None, "--only", help="Build only these reports."),
-    quiet: bool = typer.Option(False, "--quiet", help="Print only failures and the summary."),
+    only: Optional[List[str]] = typer.Option(
+        None, "--only", metavar="NAME",
+        help="Build only these reports (repeat the option, or separate names with commas)."),
+    jobs: Optional[int] = typer.Option(
+        None, "--jobs", "-j", min=1, show_default=False,
+        help="Reports built at once, each in its own process (default: the number of cores)."),
+    force: bool = typer.Option(False, "--force", help="Rebuild even reports whose inputs are unchanged."),
+    plan: bool = typer.Option(False, "--plan",
+                              help="Print one JSON object per planned report and run nothing."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only failures and the summary."),
     output: Path = typer.Option(paths.REPORTS_DIR, "--output", help="Folder for the built reports."),
 ) -> None:
-    """Build every report (HTML + executed notebook) and reports/index.html."""
-    from analysis.reporting.build import ParameterError, build_reports
-    from analysis.reporting.config import ReportSetError, load_report_set
+    """Build every report (HTML + executed notebook) and reports/index.html.
 
+    A report whose inputs (notebook, parameters, data files, package source,
+    dependency versions) are unchanged since its last build is reused.
+    """
+    import json
+    import time
+
+    from analysis.reporting.build import SelectionError, build_reports, parameter_errors, plan_reports
+    from analysis.reporting.config import ReportSetError, load_report_set
+    from analysis.reporting.progress import make_progress
+
+    started = time.perf_counter()
     try:
         report_set = load_report_set(config)
-    except ReportSetError as exc:
+        planned = plan_reports(report_set, output, only)
+    except (ReportSetError, SelectionError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)
 
-    def progress(line: str) -> None:
-        if not quiet or line.startswith("failed"):
-            typer.echo(line)
+    if plan:
+        for report in planned:
+            typer.echo(json.dumps(report.as_json(), ensure_ascii=False))
+        errors = parameter_errors(planned)
+        for message in errors.values():
+            typer.echo(f"error: {message}", err=True)
+        raise typer.Exit(2 if errors else 0)
 
-    try:
-        results = build_reports(report_set, only=only, reports_dir=output, progress=progress)
-    except ParameterError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2)
-    failed = [r for r in results if r.status == "failed"]
+    progress = make_progress(typer.echo, quiet=quiet)
+    results = build_reports(report_set, only=only, reports_dir=output, jobs=jobs, force=force,
+                            progress=progress)
+    counts = {s: sum(r.status == s for r in results) for s in ("built", "reused", "failed")}
     index = output / "index.html"
-    typer.echo(f"{len(results) - len(failed)} of {len(results)} reports built. "
+    typer.echo(f"{len(results)} reports: {counts['built']} built, {counts['reused']} reused, "
+               f"{counts['failed']} failed in {time.perf_counter() - started:.1f} s. "
                f"Open {index} to read them.")
-    if failed:
-        typer.echo("Failed: " + ", ".join(r.name for r in failed), err=True)
+    if counts["failed"]:
+        typer.echo("Failed: " + ", ".join(r.name for r in results if r.status == "failed"), err=True)
         raise typer.Exit(1)
 
 

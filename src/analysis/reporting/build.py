@@ -1,397 +1,395 @@
-"""Run each report's notebook with papermill and publish it as HTML.
+"""Build a report set: plan, reuse what is unchanged, check, run in parallel, index.
 
-For each report in the report set:
+For the reports of a report set (or those named with ``only``):
 
-1. check its parameters against the notebook's ``parameters`` cell (an
-   unknown name fails before any kernel starts, naming the closest valid one);
-2. execute the notebook with papermill on the project's named kernel, keeping
-   the executed ``.ipynb`` beside the HTML;
-3. export HTML in-process with nbconvert, code hidden, figures embedded, with
-   a header (title, date, parameters) and a provenance footer;
-4. on failure, publish a page that shows the failing cell and error plainly.
+1. **Plan**: expand grids, merge defaults, fix each output path
+   (``<reports>/<name>.html`` and ``.ipynb`` beside it).
+2. **Cache**: compute each report's inputs (:mod:`analysis.reporting.cache`);
+   a report whose inputs are unchanged and whose outputs are intact is
+   *reused*. This step imports neither papermill nor nbconvert, so a build
+   with nothing to do takes a fraction of a second.
+3. **Strict parameters**: every report still to build is checked against its
+   notebook's ``parameters`` cell (:mod:`analysis.reporting.parameters`)
+   before any kernel starts; a report that fails the check gets a failure page.
+4. **Run**: the remaining reports run across ``jobs`` worker processes
+   (:mod:`analysis.reporting.execute`; kernels over private IPC sockets, so no
+   ports to clash). A failing report gets a page showing the failing cell and
+   error; the others carry on.
+5. **Index**: ``reports/index.html`` lists every report with its status
+   (built, reused from cache, failed, not rebuilt), parameters, build time and
+   links. The cache manifest is updated after each report.
 
-``reports/index.html`` lists every report with its status. Every file is
-written atomically (temporary file, then rename).
+Every file is written atomically (temporary file, then rename).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
-import html
-import json
 import os
-import re
-import tempfile
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-import nbformat
-import papermill
-from jupyter_client.manager import AsyncKernelManager
-from nbconvert import HTMLExporter
-
 from analysis import paths
-from analysis.provenance import display_path, file_sha256, git_commit, library_versions
-from analysis.reporting.config import ReportSet, ReportSpec
-from analysis.sources.reference import reference_files
+from analysis.provenance import display_path
+from analysis.reporting.atomic import write_atomic
+from analysis.reporting import cache
+from analysis.reporting.cache import FileHashes, Manifest, data_files_for
+from analysis.reporting.config import ReportSet
+from analysis.reporting.pages import BuildResult, Job, index_html, now_text, write_failure_page
+from analysis.reporting.parameters import ParameterError
+from analysis.reporting.progress import Progress
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+__all__ = ["BuildResult", "ParameterError", "PlannedReport", "SelectionError", "build_reports",
+           "data_files_for", "plan_reports", "write_atomic"]
 
-
-class IPCKernelManager(AsyncKernelManager):
-    """Kernel manager that talks to the kernel over IPC sockets in Jupyter's
-    runtime folder instead of TCP ports: no port to clash between parallel
-    builds, and no plain-text TCP traffic (so no ipykernel warning about it)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("transport", "ipc")
-        super().__init__(**kwargs)
+INDEX_TITLE = "Pakistan–Afghanistan engagement and militant violence: reports"
 
 
-class ParameterError(ValueError):
-    """A report's parameters do not fit its notebook's ``parameters`` cell."""
+class SelectionError(ValueError):
+    """``only`` names a report that is not in the report set."""
 
 
-@dataclass
-class BuildResult:
-    """What happened to one report."""
+@dataclass(frozen=True)
+class PlannedReport:
+    """One report as it will be built: resolved notebook, merged parameters, output paths."""
 
     name: str
     title: str
     notebook: str
+    notebook_path: Path
     parameters: dict[str, Any]
-    status: str  # "built", "failed", or "not rebuilt" (kept from an earlier build, --only)
-    seconds: float
     html_path: Path
-    ipynb_path: Path | None
-    error: str | None = None
-    data_files: list[Path] = field(default_factory=list)
+    ipynb_path: Path
+
+    def as_json(self) -> dict[str, Any]:
+        """``{"name", "notebook", "parameters", "output"}`` (paths relative to the project root)."""
+        return {"name": self.name, "notebook": display_path(self.notebook_path),
+                "parameters": self.parameters, "output": display_path(self.html_path)}
 
 
-# --------------------------------------------------------------------------
-# Files
-# --------------------------------------------------------------------------
-
-
-def _make_readable(path: str) -> None:
-    """Give a temporary file the usual permissions (mkstemp creates it 0600)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        _make_readable(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-# --------------------------------------------------------------------------
-# Parameters
-# --------------------------------------------------------------------------
-
-
-def notebook_parameters(notebook: Path) -> dict[str, dict[str, Any]]:
-    """The notebook's declared parameters (papermill's inspection)."""
-    return papermill.inspect_notebook(str(notebook))
-
-
-_TYPES: dict[str, tuple[type, ...]] = {
-    "str": (str,), "int": (int,), "float": (int, float), "bool": (bool,),
-    "list": (list,), "dict": (dict,),
-}
-
-
-def check_parameters(spec: ReportSpec, parameters: dict[str, Any]) -> None:
-    """Fail if a parameter is not declared in the notebook's ``parameters`` cell,
-    or if its value does not fit the declared type.
+def plan_reports(report_set: ReportSet, reports_dir: Path | None = None,
+                 only: Iterable[str] | None = None) -> list[PlannedReport]:
+    """Every report of the set (or those in ``only``), in the order of the file.
 
     Raises
     ------
-    ParameterError
-        Naming the report, the unknown parameter and the closest valid one.
+    SelectionError
+        If ``only`` names an unknown report (with the closest known name).
     """
-    if not spec.notebook_path.is_file():
-        raise ParameterError(f"report '{spec.name}': notebook {display_path(spec.notebook_path)} "
-                             "does not exist")
-    declared = notebook_parameters(spec.notebook_path)
-    problems = []
-    for name, value in parameters.items():
-        if name not in declared:
-            close = difflib.get_close_matches(name, list(declared), n=1)
-            hint = f"; did you mean `{close[0]}`?" if close else f"; valid: {sorted(declared)}"
-            problems.append(f"`{name}`: no such parameter in {spec.notebook}{hint}")
+    import difflib
+
+    reports_dir = Path(reports_dir or paths.REPORTS_DIR).resolve()
+    planned = []
+    for spec in report_set.expanded():
+        html_path = (reports_dir / f"{spec.name}.html").resolve()
+        if html_path.parent != reports_dir:  # names are validated; this is a second lock
+            raise SelectionError(f"report '{spec.name}': output would leave {reports_dir}")
+        planned.append(PlannedReport(
+            name=spec.name, title=spec.title, notebook=spec.notebook,
+            notebook_path=report_set.notebook_path(spec),
+            parameters=report_set.parameters_for(spec), html_path=html_path,
+            ipynb_path=html_path.with_suffix(".ipynb")))
+    if only:
+        wanted = [n.strip() for item in only for n in str(item).split(",") if n.strip()]
+        known = [p.name for p in planned]
+        unknown = [n for n in wanted if n not in known]
+        if unknown:
+            hints = []
+            for n in unknown:
+                close = difflib.get_close_matches(n, known, n=1)
+                hints.append(f"`{n}`" + (f" (did you mean `{close[0]}`?)" if close else ""))
+            raise SelectionError(f"--only: no report named {', '.join(hints)}; "
+                                 f"known: {', '.join(known)}")
+        planned = [p for p in planned if p.name in wanted]
+    return planned
+
+
+def check_plan(planned: Iterable[PlannedReport]) -> tuple[dict[str, str], dict[Path, Any]]:
+    """Strict check of each report's parameters against its notebook (no kernel started).
+
+    Returns
+    -------
+    errors : dict
+        Report name → error message, for the reports that fail.
+    declared : dict
+        Notebook path → its declared parameters (papermill's inspection).
+    """
+    from analysis.reporting.parameters import declared_parameters, parameter_problems
+
+    declared: dict[Path, Any] = {}
+    errors = {}
+    for report in planned:
+        if not report.notebook_path.is_file():
+            errors[report.name] = (f"ParameterError: report '{report.name}': notebook "
+                                   f"{display_path(report.notebook_path)} does not exist")
             continue
-        expected = _TYPES.get(declared[name].get("inferred_type_name", ""))
-        wrong_bool = isinstance(value, bool) and bool not in (expected or ())  # bool is an int
-        if expected and (not isinstance(value, expected) or wrong_bool):
-            problems.append(f"`{name}`: expected {declared[name]['inferred_type_name']} "
-                            f"(default {declared[name].get('default')}); got {value!r}")
-    if problems:
-        raise ParameterError(f"report '{spec.name}': " + "; ".join(problems))
+        if report.notebook_path not in declared:
+            declared[report.notebook_path] = declared_parameters(report.notebook_path)
+        problems = parameter_problems(report.parameters, declared[report.notebook_path],
+                                      report.notebook)
+        if problems:
+            errors[report.name] = (f"ParameterError: report '{report.name}' ({report.notebook}): "
+                                   + "; ".join(problems))
+    return errors, declared
 
 
-def data_files_for(parameters: dict[str, Any]) -> list[Path]:
-    """Data files a report reads: the reference dataset plus any ``*_path`` parameter."""
-    files = list(reference_files())
-    for name, value in parameters.items():
-        if name.endswith("_path") and isinstance(value, str) and value:
-            files.append(paths.resolve_data_path(value, paths.REFERENCE_DIR))
-    unique = []
-    for f in files:
-        if f not in unique:
-            unique.append(f)
-    return unique
+def parameter_errors(planned: Iterable[PlannedReport]) -> dict[str, str]:
+    """Report name → parameter error, for the planned reports that fail the strict check."""
+    return check_plan(planned)[0]
 
 
-# --------------------------------------------------------------------------
-# HTML
-# --------------------------------------------------------------------------
+@dataclass
+class Decision:
+    """Whether a planned report is reused from the cache, and why (or why not)."""
 
-_PAGE_CSS = """
-<style>
-.report-header, .report-footer { max-width: 60rem; margin: 1.5rem auto; padding: 0 1rem;
-  font-family: system-ui, sans-serif; }
-.report-header h1 { margin-bottom: 0.2rem; }
-.report-meta { color: #555; font-size: 0.9rem; }
-.report-footer { border-top: 1px solid #ccc; padding-top: 1rem; font-size: 0.85rem; color: #333; }
-.report-footer table, .report-header table { border-collapse: collapse; }
-.report-footer td, .report-footer th, .report-header td, .report-header th {
-  border: 1px solid #ddd; padding: 0.2rem 0.5rem; text-align: left; }
-.report-failed { background: #fdecea; border: 2px solid #c0392b; padding: 1rem; }
-.report-failed pre { white-space: pre-wrap; background: #fff; padding: 0.5rem; }
-</style>
-"""
+    report: PlannedReport
+    inputs: dict[str, Any]
+    key: str
+    reuse: bool
+    reason: str
 
 
-def _parameters_table(parameters: dict[str, Any]) -> str:
-    if not parameters:
-        return "<p>Notebook defaults (no parameters overridden).</p>"
-    rows = "".join(f"<tr><td><code>{html.escape(k)}</code></td><td>{html.escape(repr(v))}</td></tr>"
-                   for k, v in parameters.items())
-    return f"<table><tr><th>parameter</th><th>value</th></tr>{rows}</table>"
+def decide(planned: Iterable[PlannedReport], manifest: Manifest, files: FileHashes, *,
+           force: bool = False, kernel_name: str = paths.KERNEL_NAME) -> list[Decision]:
+    """For each planned report: its cache inputs and key, and whether to reuse it.
 
-
-def _header_html(title: str, parameters: dict[str, Any], generated: str, ipynb_name: str | None) -> str:
-    link = (f' · <a href="{html.escape(ipynb_name)}">executed notebook (.ipynb)</a>'
-            if ipynb_name else "")
-    return (f'<header class="report-header"><h1>{html.escape(title)}</h1>'
-            f'<p class="report-meta">Generated {html.escape(generated)}{link} · '
-            f'<a href="index.html">all reports</a></p>'
-            f"<details><summary>Parameters</summary>{_parameters_table(parameters)}</details>"
-            f"</header>")
-
-
-def _footer_html(parameters: dict[str, Any], data_files: Iterable[Path]) -> str:
-    files = "".join(
-        f"<tr><td><code>{html.escape(display_path(f))}</code></td>"
-        f"<td><code>{file_sha256(f) if Path(f).is_file() else 'missing'}</code></td></tr>"
-        for f in data_files)
-    versions = ", ".join(f"{html.escape(k)} {html.escape(v)}" for k, v in library_versions().items())
-    return (f'<footer class="report-footer"><h2>Provenance</h2>'
-            f"<p>Git commit: <code>{html.escape(git_commit())}</code></p>"
-            f"<p>Data files (SHA-256):</p><table><tr><th>file</th><th>sha256</th></tr>{files}</table>"
-            f"<p>Parameters:</p>{_parameters_table(parameters)}"
-            f"<p>Versions: {versions}</p></footer>")
-
-
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-
-
-def _exporter() -> HTMLExporter:
-    exporter = HTMLExporter(template_name="reader", extra_template_basedirs=[str(TEMPLATES_DIR)])
-    exporter.exclude_input = True
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    exporter.embed_images = True
-    return exporter
-
-
-def notebook_to_html(notebook: nbformat.NotebookNode, title: str, parameters: dict[str, Any],
-                     data_files: Iterable[Path], ipynb_name: str | None) -> str:
-    """Reader-facing HTML of an executed notebook: code hidden, figures embedded."""
-    generated = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    resources = {
-        "metadata": {"name": title},
-        "report_css": _PAGE_CSS,
-        "report_header": _header_html(title, parameters, generated, ipynb_name),
-        "report_footer": _footer_html(parameters, data_files),
-    }
-    page, _ = _exporter().from_notebook_node(notebook, resources=resources)
-    return page
-
-
-def _failing_cell(notebook: nbformat.NotebookNode | None) -> tuple[str, str]:
-    if notebook is None:
-        return "", ""
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            if output.get("output_type") == "error":
-                trace = _ANSI.sub("", "\n".join(output.get("traceback", [])))
-                return cell.source, trace or f"{output.get('ename')}: {output.get('evalue')}"
-    return "", ""
-
-
-def failure_html(title: str, parameters: dict[str, Any], error: str,
-                 notebook: nbformat.NotebookNode | None, ipynb_name: str | None) -> str:
-    """A page that states plainly that the report failed, with the failing cell and error."""
-    source, trace = _failing_cell(notebook)
-    cell = (f"<h3>Failing cell</h3><pre>{html.escape(source)}</pre>" if source else "")
-    detail = trace or error
-    generated = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    body = (f'<section class="report-failed"><h2>This report failed to build</h2>'
-            f"<p>{html.escape(error.splitlines()[0] if error else 'unknown error')}</p>{cell}"
-            f"<h3>Error</h3><pre>{html.escape(detail)}</pre></section>")
-    return ("<!DOCTYPE html><html><head><meta charset='utf-8'>"
-            f"<title>{html.escape(title)} (failed)</title>{_PAGE_CSS}</head><body>"
-            f"{_header_html(title, parameters, generated, ipynb_name)}"
-            f'<main class="report-header">{body}</main></body></html>')
-
-
-# --------------------------------------------------------------------------
-# Running
-# --------------------------------------------------------------------------
-
-
-def run_report(spec: ReportSpec, parameters: dict[str, Any], reports_dir: Path,
-               kernel_name: str = paths.KERNEL_NAME) -> BuildResult:
-    """Check, execute and publish one report; never raises for a report failure."""
-    started = time.perf_counter()
-    html_path = reports_dir / f"{spec.name}.html"
-    ipynb_path = reports_dir / f"{spec.name}.ipynb"
-    data_files = data_files_for(parameters)
-    executed = None
-    try:
-        check_parameters(spec, parameters)
-        handle, tmp = tempfile.mkstemp(dir=reports_dir, prefix=f".{spec.name}.", suffix=".ipynb")
-        os.close(handle)
-        try:
-            try:
-                papermill.execute_notebook(
-                    str(spec.notebook_path), tmp, parameters=parameters,
-                    kernel_name=kernel_name, cwd=str(paths.PROJECT_ROOT),
-                    progress_bar=False, log_output=False, report_mode=True,
-                    kernel_manager_class=IPCKernelManager,
-                )
-            finally:
-                if os.path.getsize(tmp) > 0:
-                    executed = nbformat.read(tmp, as_version=4)
-                    _make_readable(tmp)
-                    os.replace(tmp, ipynb_path)
-                elif os.path.exists(tmp):
-                    os.unlink(tmp)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-        page = notebook_to_html(executed, spec.title, parameters, data_files, ipynb_path.name)
-        write_atomic(html_path, page)
-        status, error = "built", None
-    except Exception as exc:  # a failed report is published as a failure page
-        if isinstance(exc, papermill.PapermillExecutionError):
-            error = f"{exc.ename} in cell {exc.exec_count}: {_ANSI.sub('', exc.evalue)}"
+    Cheap: hashes files and reads package metadata; imports no notebook machinery.
+    """
+    package, dependencies = cache.package_source_hash(), cache.dependency_versions()
+    decisions = []
+    for report in planned:
+        inputs = cache.report_inputs(notebook_path=report.notebook_path, title=report.title,
+                                     parameters=report.parameters, kernel=kernel_name, files=files,
+                                     package=package, dependencies=dependencies)
+        key = cache.inputs_key(inputs)
+        if force:
+            decisions.append(Decision(report, inputs, key, False, "--force"))
+        elif manifest.reusable(report.name, key, report.html_path, report.ipynb_path, files):
+            decisions.append(Decision(report, inputs, key, True, "inputs unchanged"))
         else:
-            error = f"{type(exc).__name__}: {_ANSI.sub('', str(exc))}"
-        if executed is None and ipynb_path.exists():
-            ipynb_path.unlink()  # never leave an earlier run's notebook beside a failure page
-        link = ipynb_path.name if executed is not None else None
-        write_atomic(html_path, failure_html(spec.title, parameters, error, executed, link))
-        status = "failed"
-    return BuildResult(name=spec.name, title=spec.title, notebook=spec.notebook,
-                       parameters=parameters, status=status,
-                       seconds=time.perf_counter() - started, html_path=html_path,
-                       ipynb_path=ipynb_path if ipynb_path.exists() else None, error=error,
-                       data_files=data_files)
+            old = manifest.reports.get(report.name, {}).get("inputs")
+            reason = "; ".join(cache.changed_inputs(old, inputs)) or "output missing or modified"
+            decisions.append(Decision(report, inputs, key, False, reason))
+    return decisions
 
 
-def index_html(results: list[BuildResult], generated: str) -> str:
-    """The reports index: every report with status, parameters, time and links."""
-    rows = []
-    for r in results:
-        colour = {"built": "#1e8449", "failed": "#c0392b"}.get(r.status, "#555555")
-        params = html.escape(json.dumps(r.parameters, ensure_ascii=False)) if r.parameters else "defaults"
-        nb_link = (f' · <a href="{html.escape(r.ipynb_path.name)}">.ipynb</a>' if r.ipynb_path else "")
-        rows.append(
-            f"<tr><td><a href=\"{html.escape(r.html_path.name)}\">{html.escape(r.title)}</a>{nb_link}</td>"
-            f"<td><code>{html.escape(r.notebook)}</code></td>"
-            f"<td style=\"color:{colour};font-weight:bold\" class=\"status\">{r.status}</td>"
-            f"<td><code>{params}</code></td><td>{r.seconds:.1f} s</td></tr>")
-    failed = sum(r.status == "failed" for r in results)
-    built = sum(r.status == "built" for r in results)
-    summary = (f"{built} of {len(results)} reports built in this run"
-               + (f"; <strong style='color:#c0392b'>{failed} failed</strong>" if failed else ""))
-    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            "<title>Pakistan–Afghanistan engagement and violence: reports</title>"
-            f"{_PAGE_CSS}</head><body><main class='report-header'>"
-            "<h1>Pakistan–Afghanistan engagement and militant violence: reports</h1>"
-            f"<p class='report-meta'>Generated {html.escape(generated)} · {summary}</p>"
-            "<table><tr><th>report</th><th>notebook</th><th>status</th><th>parameters</th>"
-            f"<th>build time</th></tr>{''.join(rows)}</table>"
-            "<p>Each report states its data sources, coverage and caveats. Numbers come from "
-            "the project's cited reference dataset; see <code>data/README.md</code>.</p>"
-            "</main></body></html>")
+def _execute(job: Job) -> BuildResult:
+    from analysis.reporting.execute import execute_report
+
+    return execute_report(job)
+
+
+def _worker_init() -> None:
+    """Worker start-up: import nbconvert in the background while the first kernel starts."""
+    import threading
+
+    def warm() -> None:
+        from analysis.reporting import execute
+
+        execute._exporter()
+
+    threading.Thread(target=warm, daemon=True).start()
+
+
+def _run(jobs: list[Job], workers: int, on_start: Callable[[str], None],
+         on_done: Callable[[Job, BuildResult], None]) -> None:
+    """Run jobs in-process (one worker) or across a pool of processes.
+
+    ``on_start(name)`` is called when a job starts (for the pool: when a worker
+    is free to take it, the pool being first in, first out), ``on_done(job,
+    result)`` when it ends, in the calling process.
+    """
+    if workers <= 1:
+        for job in jobs:
+            on_start(job.name)
+            on_done(job, _execute(job))
+        return
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    # Workers are forked (all at once) at the first submit, before the progress
+    # display starts its refresh thread.
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
+    try:
+        futures = {pool.submit(_execute, job): job for job in jobs}
+        queue = list(jobs)  # the pool runs jobs first in, first out
+        for job in queue[:workers]:
+            on_start(job.name)
+        next_up = workers
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                job = futures[future]
+                try:
+                    result = future.result()
+                except Exception as exc:  # the worker process died
+                    generated = now_text()
+                    error = f"{type(exc).__name__}: worker process failed: {exc}"
+                    write_failure_page(job, error, None, generated)
+                    result = BuildResult(name=job.name, title=job.title, notebook=job.notebook,
+                                         parameters=job.parameters, status="failed", seconds=0.0,
+                                         html_path=job.html_path, ipynb_path=None, error=error,
+                                         built_at=generated)
+                on_done(job, result)
+                if next_up < len(queue):
+                    on_start(queue[next_up].name)
+                    next_up += 1
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def build_reports(report_set: ReportSet, *, only: Iterable[str] | None = None,
-                  reports_dir: Path | None = None,
-                  progress: Callable[[str], None] | None = None) -> list[BuildResult]:
+                  reports_dir: Path | None = None, jobs: int | None = None, force: bool = False,
+                  progress: Progress | None = None,
+                  kernel_name: str = paths.KERNEL_NAME) -> list[BuildResult]:
     """Build the reports of a report set and write the index.
 
     Parameters
     ----------
     report_set : ReportSet
     only : iterable of str, optional
-        Names of the reports to build (default: all).
+        Names of the reports to build (default: all). Others stay in the index
+        as "not rebuilt" when their page exists.
     reports_dir : pathlib.Path, optional
-        Output folder (default ``reports/``).
-    progress : callable, optional
-        Called with one line per report as it finishes.
+        Output folder (default ``reports/``); the cache manifest lives there.
+    jobs : int, optional
+        Worker processes (default: the number of cores).
+    force : bool
+        Rebuild even when the inputs are unchanged.
+    progress : Progress, optional
+        Progress display (default: silent).
+    kernel_name : str
+        Jupyter kernel the notebooks run on.
 
     Returns
     -------
     list of BuildResult
-        Failures are results with ``status == "failed"``; the caller decides
-        the exit code after every report has been attempted.
+        One per selected report, in the order of the report set, with status
+        ``built``, ``reused`` or ``failed``; the caller decides the exit code.
+
+    Raises
+    ------
+    SelectionError
+        If ``only`` names an unknown report (before anything is built).
     """
-    reports_dir = reports_dir or paths.REPORTS_DIR
+    reports_dir = Path(reports_dir or paths.REPORTS_DIR).resolve()
     reports_dir.mkdir(parents=True, exist_ok=True)
-    selected = report_set.reports
-    if only:
-        wanted = list(only)
-        known = {r.name for r in selected}
-        unknown = [n for n in wanted if n not in known]
-        if unknown:
-            raise ParameterError(f"--only: no report named {unknown}; known: {sorted(known)}")
-        selected = [r for r in selected if r.name in wanted]
-    results = []
-    for spec in selected:
-        result = run_report(spec, report_set.parameters_for(spec), reports_dir)
-        results.append(result)
-        if progress:
-            progress(f"{result.status:7s} {result.name} ({result.seconds:.1f} s)"
-                     + (f": {' '.join(result.error.split())[:300]}" if result.error else ""))
-    listed = {r.name: r for r in results}
-    for spec in report_set.reports:  # keep reports not rebuilt this time in the index
-        html_path = reports_dir / f"{spec.name}.html"
-        if spec.name not in listed and html_path.exists():
-            ipynb_path = reports_dir / f"{spec.name}.ipynb"
-            listed[spec.name] = BuildResult(
-                name=spec.name, title=spec.title, notebook=spec.notebook,
-                parameters=report_set.parameters_for(spec), status="not rebuilt", seconds=0.0,
-                html_path=html_path, ipynb_path=ipynb_path if ipynb_path.exists() else None)
-    ordered = [listed[s.name] for s in report_set.reports if s.name in listed]
-    write_atomic(reports_dir / "index.html",
-                 index_html(ordered, dt.datetime.now().strftime("%Y-%m-%d %H:%M")))
-    return results
+    progress = progress or Progress()
+    everything = plan_reports(report_set, reports_dir)
+    selected = plan_reports(report_set, reports_dir, only) if only else everything
+
+    manifest = Manifest.load(reports_dir)
+    files = FileHashes(manifest.files)
+    decisions = decide(selected, manifest, files, force=force, kernel_name=kernel_name)
+    results: dict[str, BuildResult] = {}
+    to_build: list[tuple[PlannedReport, dict[str, Any], str, str]] = []
+    for d in decisions:
+        report, entry = d.report, manifest.reports.get(d.report.name, {})
+        if d.reuse:
+            results[report.name] = BuildResult(
+                name=report.name, title=report.title, notebook=report.notebook,
+                parameters=report.parameters, status="reused", seconds=entry.get("seconds", 0.0),
+                html_path=report.html_path, ipynb_path=report.ipynb_path,
+                reason=d.reason, built_at=entry.get("built_at"),
+                data_files=[Path(f) for f in d.inputs["data"]])
+        else:
+            to_build.append((report, d.inputs, d.key, d.reason))
+
+    errors, declared = check_plan(r for r, *_ in to_build) if to_build else ({}, {})
+
+    def job_for(report: PlannedReport, inputs: dict[str, Any]) -> Job:
+        return Job(name=report.name, title=report.title, notebook=report.notebook,
+                   notebook_path=report.notebook_path, parameters=report.parameters,
+                   html_path=report.html_path, ipynb_path=report.ipynb_path, kernel=kernel_name,
+                   notebook_sha256=inputs["notebook"], data_sha256=inputs["data"],
+                   declared=declared.get(report.notebook_path))
+
+    runnable = [item for item in to_build if item[0].name not in errors]
+    # Longest first (by the last recorded time), so parallel workers finish together.
+    runnable.sort(key=lambda item: -manifest.reports.get(item[0].name, {}).get("seconds", 0.0))
+    details = {report.name: (inputs, key, reason) for report, inputs, key, reason in to_build}
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(runnable) or 1))
+
+    def on_done(job: Job, result: BuildResult) -> None:
+        inputs, key, reason = details[job.name]
+        result.reason = reason
+        result.data_files = [Path(f) for f in inputs["data"]]
+        results[job.name] = result
+        if result.status == "built":
+            manifest.reports[job.name] = {
+                "key": key, "inputs": inputs, "seconds": round(result.seconds, 2),
+                "built_at": result.built_at, "title": job.title,
+                "html_sha256": files.sha256(job.html_path),
+                "ipynb_sha256": files.sha256(job.ipynb_path)}
+        else:
+            manifest.reports.pop(job.name, None)
+        manifest.save(files)
+        progress.finished(result)
+
+    began = False
+
+    def begin() -> None:
+        """Start the display (once): after the workers are forked, so that no display
+        thread exists at fork time; reused and refused reports are reported first."""
+        nonlocal began
+        if not began:
+            began = True
+            progress.begin([r.name for r in selected],
+                           sum(r.status == "reused" for r in results.values()), len(to_build),
+                           workers)
+            for r in selected:
+                if r.name in results:
+                    progress.finished(results[r.name])
+
+    def on_start(name: str) -> None:
+        begin()
+        progress.started(name)
+
+    try:
+        for report, inputs, _, reason in to_build:
+            if report.name in errors:  # published before any kernel starts
+                results[report.name] = _refuse(job_for(report, inputs), errors[report.name], reason)
+                manifest.reports.pop(report.name, None)
+        _run([job_for(report, inputs) for report, inputs, _, _ in runnable], workers, on_start,
+             on_done)
+        begin()
+    finally:
+        if began:
+            progress.end()
+        _write_index(everything, results, manifest, reports_dir)
+        manifest.reports = {n: e for n, e in manifest.reports.items()
+                            if n in {r.name for r in everything}}
+        manifest.save(files)
+    return [results[r.name] for r in selected if r.name in results]
+
+
+def _refuse(job: Job, error: str, reason: str) -> BuildResult:
+    """Publish the failure page of a report whose parameters failed the strict check."""
+    generated = now_text()
+    write_failure_page(job, error, None, generated)
+    return BuildResult(name=job.name, title=job.title, notebook=job.notebook,
+                       parameters=job.parameters, status="failed", seconds=0.0,
+                       html_path=job.html_path, ipynb_path=None, error=error, reason=reason,
+                       built_at=generated)
+
+
+def _write_index(everything: list[PlannedReport], results: dict[str, BuildResult],
+                 manifest: Manifest, reports_dir: Path) -> None:
+    listed = []
+    for report in everything:
+        if report.name in results:
+            listed.append(results[report.name])
+        elif report.html_path.exists():  # outside --only: keep it in the index
+            entry = manifest.reports.get(report.name, {})
+            listed.append(BuildResult(
+                name=report.name, title=report.title, notebook=report.notebook,
+                parameters=report.parameters, status="not rebuilt",
+                seconds=entry.get("seconds", 0.0), html_path=report.html_path,
+                ipynb_path=report.ipynb_path if report.ipynb_path.exists() else None,
+                built_at=entry.get("built_at")))
+    write_atomic(reports_dir / "index.html", index_html(listed, now_text(), INDEX_TITLE))

@@ -1,0 +1,335 @@
+"""The HTML the builder writes itself: report header and provenance footer,
+table of contents, failure pages and the index.
+
+Plain string building with every value escaped; no nbconvert here, so the
+index of a build whose reports are all reused costs nothing to write.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from analysis.provenance import git_commit, library_versions
+from analysis.reporting.atomic import write_atomic
+
+#: Shown in the index for each status.
+STATUS_TEXT = {"built": "built", "reused": "reused from cache", "failed": "failed",
+               "not rebuilt": "not rebuilt"}
+_STATUS_COLOUR = {"built": "#1e7a46", "reused": "#1f5f8b", "failed": "#b03a2e",
+                  "not rebuilt": "#555555"}
+
+PAGE_CSS = """
+<style>
+body.jp-Notebook > main, main.report-page { max-width: 68rem; margin: 0 auto; }
+main.report-page { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
+.report-header, .report-footer, .report-toc, .report-index {
+  font-family: system-ui, -apple-system, "Segoe UI", sans-serif; line-height: 1.45; }
+.report-header, .report-footer, .report-toc { margin: 1.2rem 0; padding: 0 20px; }
+.report-index { max-width: 68rem; margin: 1.5rem auto; padding: 0 1rem; }
+.report-header a, .report-footer a, .report-toc a, .report-index a { color: #1a5a96; }
+.report-header h1 { margin: 0.3rem 0 0.2rem; }
+.report-subtitle { font-size: 1.15rem; color: #333; margin: 0 0 0.4rem; }
+.report-meta, .report-nav { color: #555; font-size: 0.9rem; margin: 0.2rem 0; }
+.report-toc { border-left: 3px solid #c9d3dc; margin-left: 20px; padding: 0.2rem 1rem; }
+.report-toc-title { font-weight: bold; margin: 0.2rem 0; }
+.report-toc ul { margin: 0.2rem 0; padding-left: 1.2rem; }
+.report-footer { border-top: 1px solid #ccc; padding-top: 1rem; font-size: 0.85rem; color: #333; }
+.report-footer table, .report-header table, .report-index table { border-collapse: collapse; }
+.report-footer td, .report-footer th, .report-header td, .report-header th,
+.report-index td, .report-index th { border: 1px solid #ddd; padding: 0.25rem 0.5rem;
+  text-align: left; vertical-align: top; }
+.report-index .status-word { font-weight: bold; white-space: nowrap; }
+.report-index td.status small { color: #444; font-weight: normal; }
+.report-index td.status { max-width: 24rem; overflow-wrap: anywhere; }
+.report-index td.when { white-space: nowrap; }
+.report-failed { background: #fdecea; border: 2px solid #b03a2e; padding: 1rem; }
+.report-failed pre { white-space: pre-wrap; background: #fff; padding: 0.5rem; overflow-x: auto; }
+figure.report-figure figcaption { font-size: 0.92rem; color: #333; }
+</style>
+"""
+
+TOC_MARKER = "<!-- report-toc -->"
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+@dataclass
+class Provenance:
+    """What a report's footer states about where its numbers came from."""
+
+    commit: str
+    notebook: str
+    notebook_sha256: str
+    data_sha256: dict[str, str]
+    parameters: dict[str, Any]
+    versions: dict[str, str]
+    generated: str
+    declared: dict[str, dict[str, Any]] | None = None
+
+
+@dataclass
+class BuildResult:
+    """What happened to one report in a build.
+
+    ``status`` is ``"built"``, ``"reused"`` (unchanged inputs: page kept from the
+    cache), ``"failed"``, or ``"not rebuilt"`` (outside ``--only``; page kept).
+    """
+
+    name: str
+    title: str
+    notebook: str
+    parameters: dict[str, Any]
+    status: str
+    seconds: float
+    html_path: Path
+    ipynb_path: Path | None
+    error: str | None = None
+    reason: str | None = None
+    built_at: str | None = None
+    data_files: list[Path] = field(default_factory=list)
+
+
+def escape(value: Any) -> str:
+    """HTML-escape any value's text."""
+    return html.escape(str(value))
+
+
+def parameters_table(parameters: dict[str, Any],
+                     declared: dict[str, dict[str, Any]] | None = None) -> str:
+    """The parameters as a table.
+
+    With ``declared`` (the notebook's parameters, from papermill's inspection)
+    every parameter is listed with the value used, where it was set and its
+    description; without it, only the values the report set gives.
+    """
+    def value(v: Any) -> str:
+        return escape(json.dumps(v, ensure_ascii=False, default=str))
+
+    if declared:
+        rows = []
+        for name, info in declared.items():
+            if name in parameters:
+                used, source = value(parameters[name]), "report set"
+            else:
+                used, source = escape(info.get("default", "")), "notebook default"
+            rows.append(f"<tr><td><code>{escape(name)}</code></td><td><code>{used}</code></td>"
+                        f"<td>{source}</td><td>{escape(info.get('help', ''))}</td></tr>")
+        return ("<table><tr><th>parameter</th><th>value</th><th>set by</th><th>meaning</th></tr>"
+                f"{''.join(rows)}</table>")
+    if not parameters:
+        return "<p>Notebook defaults (no parameters overridden).</p>"
+    rows = "".join(f"<tr><td><code>{escape(k)}</code></td><td><code>{value(v)}</code></td></tr>"
+                   for k, v in parameters.items())
+    return f"<table><tr><th>parameter</th><th>value</th></tr>{rows}</table>"
+
+
+def header_html(title: str, *, subtitle: str | None, generated: str, notebook: str,
+                parameters: dict[str, Any], ipynb_name: str | None,
+                declared: dict[str, dict[str, Any]] | None = None) -> str:
+    """Report header: links, title, subtitle, date and parameters."""
+    links = ['<a href="index.html">All reports</a>']
+    if ipynb_name:
+        links.append(f'<a href="{escape(ipynb_name)}">Executed notebook (.ipynb)</a>')
+    sub = f'<p class="report-subtitle">{escape(subtitle)}</p>' if subtitle else ""
+    return (f'<header class="report-header"><p class="report-nav">{" · ".join(links)}</p>'
+            f"<h1>{escape(title)}</h1>{sub}"
+            f'<p class="report-meta">Generated {escape(generated)} from <code>{escape(notebook)}</code>'
+            f' · <a href="#provenance">Provenance</a></p>'
+            f"<details><summary>Parameters</summary>{parameters_table(parameters, declared)}"
+            f"</details></header>")
+
+
+def footer_html(prov: Provenance) -> str:
+    """Provenance footer: commit, notebook and data hashes, parameters, versions."""
+    files = "".join(f"<tr><td><code>{escape(f)}</code></td><td><code>{escape(h)}</code></td></tr>"
+                    for f, h in prov.data_sha256.items())
+    versions = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>"
+                       for k, v in prov.versions.items())
+    return (f'<footer class="report-footer" id="provenance"><h2>Provenance</h2>'
+            f"<p>Generated {escape(prov.generated)} from git commit <code>{escape(prov.commit)}</code>; "
+            f"notebook <code>{escape(prov.notebook)}</code> "
+            f"(sha256 <code>{escape(prov.notebook_sha256)}</code>).</p>"
+            f"<p>Data files read (SHA-256 of their content):</p>"
+            f"<table><tr><th>file</th><th>sha256</th></tr>{files}</table>"
+            f"<p>Parameters:</p>{parameters_table(prov.parameters, prov.declared)}"
+            f"<p>Versions:</p><table><tr><th>software</th><th>version</th></tr>{versions}</table>"
+            f"</footer>")
+
+
+_HEADING = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)</h\1>', re.S)
+_TAGS = re.compile(r"<[^>]+>")
+_ANCHOR = re.compile(r'<a class="anchor-link" href="[^"]*">.*?</a>', re.S)
+
+
+def unique_heading_ids(page: str) -> str:
+    """Give repeated heading ids a ``-2``, ``-3`` … suffix (and fix their ``¶`` links)."""
+    seen: dict[str, int] = {}
+
+    def fix(match: re.Match) -> str:
+        level, ident, inner = match.groups()
+        seen[ident] = seen.get(ident, 0) + 1
+        if seen[ident] == 1:
+            return match.group(0)
+        new = f"{ident}-{seen[ident]}"
+        inner = inner.replace(f'href="#{ident}"', f'href="#{new}"')
+        return f'<h{level} id="{new}">{inner}</h{level}>'
+
+    return _HEADING.sub(fix, page)
+
+
+def headings(page: str, levels: Iterable[int] = (2, 3)) -> list[tuple[int, str, str]]:
+    """``(level, id, text)`` of every heading with an id at the given levels, in page order.
+
+    ``id`` is returned as it appears in the attribute (already escaped);
+    ``text`` is plain text (unescaped).
+    """
+    wanted = set(levels)
+    found = []
+    for match in _HEADING.finditer(page):
+        level = int(match.group(1))
+        if level in wanted:
+            text = html.unescape(_TAGS.sub("", _ANCHOR.sub("", match.group(3)))).strip()
+            found.append((level, match.group(2), text))
+    return found
+
+
+def table_of_contents(entries: list[tuple[int, str, str]]) -> str:
+    """A nested list of links to the headings (h3 under the preceding h2)."""
+    if not entries:
+        return ""
+    items, open_sub = [], False
+    for level, ident, text in entries:
+        link = f'<a href="#{ident}">{escape(text)}</a>'
+        if level >= 3 and items:
+            if not open_sub:
+                items[-1] = items[-1].removesuffix("</li>") + "<ul>"
+                open_sub = True
+            items.append(f"<li>{link}</li>")
+        else:
+            if open_sub:
+                items.append("</ul></li>")
+                open_sub = False
+            items.append(f"<li>{link}</li>")
+    if open_sub:
+        items.append("</ul></li>")
+    return (f'<nav class="report-toc" aria-label="Contents"><p class="report-toc-title">Contents</p>'
+            f"<ul>{''.join(items)}</ul></nav>")
+
+
+def failure_html(title: str, *, parameters: dict[str, Any], error: str, failing_source: str,
+                 traceback: str, ipynb_name: str | None, notebook: str, generated: str,
+                 provenance: Provenance | None) -> str:
+    """A page that states plainly that the report failed, with the failing cell and error."""
+    cell = (f"<h3>Failing cell</h3><pre>{escape(failing_source)}</pre>" if failing_source else "")
+    first = error.splitlines()[0] if error else "unknown error"
+    intro = f"<p>{escape(first)}</p>" if traceback else ""
+    body = (f'<section class="report-failed"><h2 id="failed">This report failed to build</h2>'
+            f"{intro}{cell}"
+            f"<h3>Error</h3><pre>{escape(traceback or error)}</pre></section>")
+    header = header_html(title, subtitle=None, generated=generated, notebook=notebook,
+                         parameters=parameters, ipynb_name=ipynb_name,
+                         declared=provenance.declared if provenance else None)
+    footer = footer_html(provenance) if provenance else ""
+    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1.0'>"
+            f"<title>{escape(title)} (failed)</title>{PAGE_CSS}</head>"
+            f'<body><main class="report-page">{header}<div class="report-header">{body}</div>'
+            f"{footer}</main></body></html>")
+
+
+def index_html(results: list[BuildResult], generated: str, title: str) -> str:
+    """The reports index: every report with status, parameters, build time and links."""
+    rows = []
+    for r in results:
+        params = (escape(json.dumps(r.parameters, ensure_ascii=False, default=str))
+                  if r.parameters else "notebook defaults")
+        nb_link = (f' · <a href="{escape(r.ipynb_path.name)}">.ipynb</a>' if r.ipynb_path else "")
+        when = f"{r.seconds:.1f} s" + (f"<br><small>{escape(r.built_at)}</small>" if r.built_at else "")
+        why = f"<br><small>{escape(r.reason)}</small>" if r.reason and r.status == "built" else ""
+        error = (f"<br><small>{escape(' '.join(r.error.split())[:300])}</small>"
+                 if r.error and r.status == "failed" else "")
+        rows.append(
+            f'<tr id="report-{escape(r.name)}"><td><a href="{escape(r.html_path.name)}">'
+            f"{escape(r.title)}</a>{nb_link}</td>"
+            f"<td><code>{escape(r.notebook)}</code></td>"
+            f'<td class="status status-{r.status.replace(" ", "-")}" '
+            f'style="color:{_STATUS_COLOUR.get(r.status, "#555")}"><span class="status-word">'
+            f"{STATUS_TEXT.get(r.status, r.status)}</span>{why}{error}</td>"
+            f'<td><code>{params}</code></td><td class="when">{when}</td></tr>')
+    counts = {s: sum(r.status == s for r in results) for s in STATUS_TEXT}
+    parts = [f"{counts[s]} {STATUS_TEXT[s]}" for s in ("built", "reused", "not rebuilt") if counts[s]]
+    if counts["failed"]:
+        parts.append(f"<strong style='color:#b03a2e'>{counts['failed']} failed</strong>")
+    summary = f"{len(results)} reports: " + ", ".join(parts)
+    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            "<meta name='viewport' content='width=device-width, initial-scale=1.0'>"
+            f"<title>{escape(title)}</title>{PAGE_CSS}</head><body><main class='report-index'>"
+            f"<h1>{escape(title)}</h1>"
+            f"<p class='report-meta'>Index written {escape(generated)} · {summary}</p>"
+            "<table><tr><th>report</th><th>notebook</th><th>status</th><th>parameters</th>"
+            f"<th>build time</th></tr>{''.join(rows)}</table>"
+            "<p>Each report states its data sources, coverage and caveats, and ends with its "
+            "provenance (git commit, data-file hashes, parameters, software versions). Numbers "
+            "come from the project's cited reference dataset; see <code>data/README.md</code>. "
+            "<em>Reused from cache</em>: nothing the report depends on changed since the build "
+            "time shown, so its page was kept.</p>"
+            "</main></body></html>")
+
+
+@dataclass
+class Job:
+    """Everything needed to build one report (picklable, sent to a worker process)."""
+
+    name: str
+    title: str
+    notebook: str
+    notebook_path: Path
+    parameters: dict[str, Any]
+    html_path: Path
+    ipynb_path: Path
+    kernel: str
+    notebook_sha256: str
+    data_sha256: dict[str, str]
+    declared: dict[str, dict[str, Any]] | None = None
+
+
+def now_text() -> str:
+    """Local date and time, to the minute, for pages."""
+    return dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+
+
+def provenance_for(job: Job, generated: str) -> Provenance:
+    """The provenance footer's content for a job."""
+    return Provenance(commit=git_commit(), notebook=job.notebook,
+                      notebook_sha256=job.notebook_sha256, data_sha256=job.data_sha256,
+                      parameters=job.parameters, versions=library_versions(), generated=generated,
+                      declared=job.declared)
+
+
+def failing_cell(notebook: Any | None) -> tuple[str, str]:
+    """Source and traceback (ANSI colours removed) of the first cell with an error output."""
+    if notebook is None:
+        return "", ""
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if output.get("output_type") == "error":
+                trace = ANSI.sub("", "\n".join(output.get("traceback", [])))
+                return cell.source, trace or f"{output.get('ename')}: {output.get('evalue')}"
+    return "", ""
+
+
+def write_failure_page(job: Job, error: str, executed: Any | None, generated: str) -> None:
+    """Publish a job's failure page (and never leave an earlier run's notebook beside it)."""
+    if executed is None and job.ipynb_path.exists():
+        job.ipynb_path.unlink()
+    source, trace = failing_cell(executed)
+    link = job.ipynb_path.name if executed is not None else None
+    write_atomic(job.html_path, failure_html(
+        job.title, parameters=job.parameters, error=error, failing_source=source, traceback=trace,
+        ipynb_name=link, notebook=job.notebook, generated=generated,
+        provenance=provenance_for(job, generated)))
