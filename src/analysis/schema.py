@@ -56,6 +56,9 @@ DATE_PRECISIONS: tuple[str, ...] = ("day", "month")
 #: Measures of the violence table. ``fatalities`` are people killed in militant
 #: attacks; ``combat_deaths`` add deaths in security-force operations
 #: (militants included). The two are never substituted for each other.
+#: ``events``, ``deaths``, ``deaths_low`` and ``deaths_high`` are derived from
+#: event data by the adapters: number of events; UCDP GED ``best`` (ACLED
+#: ``fatalities``); UCDP GED ``low`` and ``high``.
 MEASURES: tuple[str, ...] = (
     "attacks",
     "incidents",
@@ -65,6 +68,10 @@ MEASURES: tuple[str, ...] = (
     "civilians_killed",
     "security_forces_killed",
     "militants_killed",
+    "events",
+    "deaths",
+    "deaths_low",
+    "deaths_high",
 )
 #: ``span`` is any other multi-month period (e.g. January–September).
 GRANULARITIES: tuple[str, ...] = ("day", "month", "quarter", "half", "year", "span")
