@@ -73,6 +73,9 @@ MEASURES: tuple[str, ...] = (
     "deaths_low",
     "deaths_high",
 )
+#: Measures only computed from event data (``basis`` ``derived_from_events``):
+#: a monitor's published total is filed under one of the other measures.
+DERIVED_MEASURES: tuple[str, ...] = ("events", "deaths", "deaths_low", "deaths_high")
 #: ``span`` is any other multi-month period (e.g. January–September).
 GRANULARITIES: tuple[str, ...] = ("day", "month", "quarter", "half", "year", "span")
 #: ``published``: a total a monitor published. ``derived_from_events``: the
@@ -314,6 +317,9 @@ VIOLENCE_SCHEMA = pa.DataFrameSchema(
 VIOLENCE_ROW_RULES: tuple[RowRule, ...] = (
     RowRule("period_end", "a period_end on or after period_start",
             lambda df: _end_not_before_start(df, "period_start", "period_end")),
+    RowRule("measure", "a published measure (" + ", ".join(DERIVED_MEASURES)
+            + " are only for rows derived from event data)",
+            lambda df: (df["basis"] != "published") | ~df["measure"].isin(DERIVED_MEASURES)),
     RowRule("source_url", "one or more http(s) addresses separated by ' ; ' (published figures)",
             lambda df: (df["basis"] != "published") | df["source_url"].map(urls_ok)),
     RowRule("source_quote",

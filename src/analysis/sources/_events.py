@@ -74,7 +74,7 @@ class RowChecks:
         for idx, line, label, value in zip(rows.index, rows["_line"], rows["_file"], rows[column]):
             self._problems.append((int(line), self._order,
                                    f"{label}: line {line}, column '{column}': expected {expected}; "
-                                   f"found {show(str(value))!r}"))
+                                   f"found '{show(str(value))}'"))
         self.reason[bad & self.reason.isna()] = reason
 
     @property

@@ -330,7 +330,7 @@ def read_headed_csv(inp: InputFile, expected: tuple[str, ...], needed: tuple[str
             bad = next(i for i, cell in enumerate(row) if has_bad_bytes(cell))
             report.reject("non_utf8",
                           f"{inp.label}: line {line}, column '{header[bad]}': expected UTF-8 text; "
-                          f"found bytes that are not UTF-8 in {show(row[bad])!r}")
+                          f"found bytes that are not UTF-8 in '{show(row[bad])}'")
             continue
         for name, pos in position.items():
             table.columns[name].append(row[pos])

@@ -165,11 +165,12 @@ def _gdelt_match(line: str) -> str | None:
     return None
 
 
-def describe_line(line: str) -> str:
+def describe_line(line: str, expected_delimiter: str | None = None) -> str:
     """What a first line holds, in words, e.g. ``31 columns starting a,b,c,...``.
 
     Counts comma-separated fields, or tab-separated ones when the line has
-    tabs, and adds what the line looks like when that is recognisable.
+    tabs, and adds what the line looks like when that is recognisable, or a
+    hint when the expected delimiter does not occur at all.
     """
     delimiter = "\t" if "\t" in line else ","
     fields = _split(line, delimiter)
@@ -180,6 +181,8 @@ def describe_line(line: str) -> str:
     looks = detect_line(line)
     if looks:
         text += f" (this looks like {FORMATS[looks].label})"
+    elif expected_delimiter == "\t" and "\t" not in line:
+        text += "; the line holds no tab: wrong delimiter? expected tab-separated fields"
     elif len(fields) == 1:
         for other in (";", "|", "\t", ","):
             if other != delimiter and len(_split(line, other)) > 3:
@@ -223,7 +226,8 @@ def _gdelt_header_problem(line: str, spec: FormatSpec, label: str) -> list[str]:
     return []
 
 
-def detect(path: str | os.PathLike[str], fmt: str = "auto") -> Detection:
+def detect(path: str | os.PathLike[str], fmt: str = "auto", *,
+           skip_unreadable: bool = False) -> Detection:
     """Detect the format of ``path`` (a file, folder or glob) and check it.
 
     Parameters
@@ -246,22 +250,37 @@ def detect(path: str | os.PathLike[str], fmt: str = "auto") -> Detection:
         files of different formats together.
     ValueError
         On an unknown ``fmt``.
+
+    Notes
+    -----
+    With ``skip_unreadable`` an empty file or a zip without CSV among
+    several files is passed over (the GDELT reader counts it) instead of
+    failing; a single such file still fails.
     """
     if fmt not in REQUESTABLE:
         raise ValueError(f"fmt must be one of {sorted(REQUESTABLE)}; got {fmt!r}")
     allowed = REQUESTABLE[fmt]
     files = expand_inputs(path)
     found: str | None = None
+    readable = []
     for file in files:
-        line = first_line_of(file)
+        try:
+            line = first_line_of(file)
+        except DataValidationError:
+            if skip_unreadable and len(files) > 1:
+                continue
+            raise
+        readable.append(file)
         name = detect_line(line)
         if name is None or name not in allowed:
             if fmt == "auto":
                 expected = "one of: " + "; ".join(s.describe() for s in FORMATS.values())
             else:
                 expected = " or ".join(FORMATS[a].describe() for a in allowed)
+            delimiters = {FORMATS[a].delimiter for a in allowed}
+            hint = delimiters.pop() if len(delimiters) == 1 else None
             raise DataValidationError([f"{file}: line 1: expected {expected}; "
-                                       f"found {describe_line(line)}"])
+                                       f"found {describe_line(line, hint)}"])
         spec = FORMATS[name]
         problems = (header_problems(line, spec, str(file)) if spec.has_header
                     else _gdelt_header_problem(line, spec, str(file)))
@@ -272,5 +291,6 @@ def detect(path: str | os.PathLike[str], fmt: str = "auto") -> Detection:
                 [f"{file}: line 1: expected {FORMATS[found].describe()} like {files[0]}; "
                  f"found {describe_line(line)}: all files read together must share one format"])
         found = name
-    assert found is not None
-    return Detection(found, tuple(files))
+    if found is None:
+        raise DataValidationError([f"{path}: no readable file"])
+    return Detection(found, tuple(readable))

@@ -166,7 +166,7 @@ def _inputs(path, fmt: str, report: ReadReport, on_bad_rows: str) -> _Inputs:
         if name not in allowed:
             expected = " or ".join(FORMATS[a].describe() for a in allowed)
             raise DataValidationError([f"{file}: line 1: expected {expected}; "
-                                       f"found {describe_line(line)}"])
+                                       f"found {describe_line(line, chr(9))}"])
         problems = _gdelt_header_problem(line, FORMATS[name], str(file))
         if problems:
             raise DataValidationError(problems)
@@ -282,7 +282,7 @@ def _reject_message(row, labels: dict[int, str], columns: Sequence[str]) -> tupl
         reason = "invalid_date" if column == "SQLDATE" else "wrong_type"
         return reason, (f"{label}: line {line}, column '{column}': expected "
                         f"{_TYPE_WORDS.get(_TYPES.get(column, ''), 'a valid value')}; "
-                        f"found {show(value)!r}")
+                        f"found '{show(value)}'")
     return "unreadable_line", f"{label}: line {line}: {kind}: {row.error_message}"
 
 

@@ -183,7 +183,7 @@ def inspect_path(path: str | os.PathLike[str], fmt: str = "auto") -> dict:
         cannot be read at all.
     """
     try:
-        detection = detect(path, fmt)
+        detection = detect(path, fmt, skip_unreadable=True)
         handler = {"ucdp_ged": _ucdp, "acled": _acled, "gdelt_v1": _gdelt, "gdelt_v2": _gdelt,
                    "reference_violence": _reference,
                    "reference_engagement": _reference}[detection.format]
