@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import glob
+import operator
 import os
 import re
 import shutil
@@ -307,15 +308,17 @@ def read_headed_csv(inp: InputFile, expected: tuple[str, ...], needed: tuple[str
     except StopIteration:
         raise DataValidationError([f"{inp.label}: the file is empty; expected a header line"]) from None
     header = [h.strip() for h in header]
-    position = {name: header.index(name) for name in needed}
+    positions = [header.index(name) for name in needed]
+    pick = operator.itemgetter(*positions)
     width = len(header)
-    table = TextTable({name: [] for name in needed}, [], [])
+    kept: list[tuple] = []
+    lines: list[int] = []
     for line, row in records:
-        if not row or (len(row) == 1 and not row[0].strip()):
-            report.skipped["blank_line"] += 1
-            continue
-        report.rows_read += 1
         if len(row) != width:
+            if not row or (len(row) == 1 and not row[0].strip()):
+                report.skipped["blank_line"] += 1
+                continue
+            report.rows_read += 1
             if len(row) < width:
                 what = (f"column '{header[len(row)]}' (field {len(row) + 1}) and later are "
                         "missing: the line looks truncated")
@@ -325,15 +328,20 @@ def read_headed_csv(inp: InputFile, expected: tuple[str, ...], needed: tuple[str
                           f"{inp.label}: line {line}: expected {width} fields as in the header; "
                           f"found {len(row)}; {what}")
             continue
-        joined = "\x1f".join(row)
-        if has_bad_bytes(joined):
+        report.rows_read += 1
+        try:
+            "\x1f".join(row).encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: a byte that was not UTF-8
             bad = next(i for i, cell in enumerate(row) if has_bad_bytes(cell))
             report.reject("non_utf8",
                           f"{inp.label}: line {line}, column '{header[bad]}': expected UTF-8 text; "
                           f"found bytes that are not UTF-8 in '{show(row[bad])}'")
             continue
-        for name, pos in position.items():
-            table.columns[name].append(row[pos])
-        table.lines.append(line)
-        table.labels.append(inp.label)
+        kept.append(pick(row))
+        lines.append(line)
+    if len(positions) == 1:
+        kept = [(value,) for value in kept]
+    columns = list(zip(*kept)) if kept else [() for _ in needed]
+    table = TextTable({name: list(col) for name, col in zip(needed, columns)}, lines,
+                      [inp.label] * len(lines))
     return table
