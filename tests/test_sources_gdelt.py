@@ -106,6 +106,14 @@ def test_zip_folder_and_glob_inputs_give_the_same_counts(tmp_path, table):
     assert small.values.tolist() == table.values.tolist()
 
 
+def test_gzipped_files_are_read(tmp_path, table):
+    import gzip
+
+    path = tmp_path / "20230101.export.CSV.gz"
+    path.write_bytes(gzip.compress(V2.read_bytes()))
+    assert gdelt.load_engagement(path).values.tolist() == table.values.tolist()
+
+
 def test_cameo_map_lists_each_code_once_with_the_methods_codes():
     mapping = gdelt.cameo_map()
     codes = mapping["cameo_code"]

@@ -67,6 +67,19 @@ def test_inspect_unreadable_input_prints_an_error_object(tmp_path):
     assert result.exit_code == 2
 
 
+def test_committed_fixtures_are_what_make_fixtures_writes(tmp_path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_fixtures", FIXTURES / "make_fixtures.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(tmp_path)
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written == sorted(p.name for p in FIXTURES.iterdir() if p.suffix != ".py" and p.is_file())
+    for name in written:
+        assert (tmp_path / name).read_bytes() == (FIXTURES / name).read_bytes(), name
+
+
 def _samples_dir() -> Path | None:
     candidates = [os.environ.get("ANALYSIS_SAMPLES_DIR"),
                   paths.PROJECT_ROOT.parent / "shared" / "formats" / "samples",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import glob
+import gzip
 import operator
 import os
 import re
@@ -177,7 +178,7 @@ def materialise(path: Path, tmpdir: Path) -> list[InputFile]:
 
     A zip's CSV members are extracted one by one into ``tmpdir`` by streaming
     copy (64 KiB at a time), never read whole into memory. Any other file is
-    returned as is (DuckDB reads ``.gz`` itself).
+    returned as is (``.gz`` files are decompressed while read).
     """
     if not path.name.lower().endswith(".zip"):
         return [InputFile(str(path), path)]
@@ -213,14 +214,24 @@ def first_line(path: Path, label: str, limit: int = 1 << 20) -> str:
 
 
 def first_line_of(path: Path) -> str:
-    """First line of a plain file or of a zip's first CSV member (for detection)."""
-    if not path.name.lower().endswith(".zip"):
+    """First line of a plain or gzipped file, or of a zip's first CSV member (for detection)."""
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        try:
+            with gzip.open(path, "rb") as fh:
+                head = fh.read(1 << 20)
+        except (OSError, EOFError) as exc:
+            raise DataValidationError([f"{path}: not a readable gzip file ({exc})"]) from None
+        label = str(path)
+    elif name.endswith(".zip"):
+        member = zip_members(path)[0]
+        with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
+            head = fh.read(1 << 20)
+        label = f"{path}!{member}"
+    else:
         return first_line(path, str(path))
-    member = zip_members(path)[0]
-    with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
-        head = fh.read(1 << 20)
     if not head.strip():
-        raise DataValidationError([f"{path}!{member}: the file is empty; expected data rows"])
+        raise DataValidationError([f"{label}: the file is empty; expected data rows"])
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
     return text.splitlines()[0]
 
@@ -247,7 +258,8 @@ def iter_records(inp: InputFile, delimiter: str = ",") -> Iterator[tuple[int, li
     DataValidationError
         On a record the CSV reader cannot parse (naming the line).
     """
-    with open(inp.path, encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
+    opener = gzip.open if inp.path.name.lower().endswith(".gz") else open
+    with opener(inp.path, "rt", encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
         reader = csv.reader(fh, delimiter=delimiter)
         previous_end = 0
         while True:

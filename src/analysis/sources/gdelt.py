@@ -61,6 +61,7 @@ zips without a CSV member.
 from __future__ import annotations
 
 import functools
+import gzip
 import os
 import tempfile
 from collections import Counter
@@ -295,7 +296,8 @@ def _locate_bad_dates(inputs: Sequence, version: str, limit: int = 20) -> list[s
     cut = 6 if version == "gdelt_v2" else 2
     found = []
     for inp in inputs:
-        with open(inp.path, encoding="utf-8", errors="replace") as fh:
+        opener = gzip.open if inp.path.name.lower().endswith(".gz") else open
+        with opener(inp.path, "rt", encoding="utf-8", errors="replace") as fh:
             for line_no, line in enumerate(fh, start=1):
                 fields = line.rstrip("\n").split("\t")
                 if len(fields) != len(columns):
