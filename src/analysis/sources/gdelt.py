@@ -263,7 +263,23 @@ def _scan_sql(source: str, version: str, types: Sequence[str], by_country: bool)
     """
 
 
-def _reject_message(row, labels: dict[int, str], columns: Sequence[str]) -> tuple[str, str]:
+def _bad_utf8_column(path: Path, line_no: int, columns: Sequence[str]) -> str:
+    """Column of the first field of line ``line_no`` that is not UTF-8 (error path only)."""
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            if number == line_no:
+                for i, field in enumerate(raw.rstrip(b"\r\n").split(b"\t")):
+                    try:
+                        field.decode("utf-8")
+                    except UnicodeDecodeError:
+                        return columns[i] if i < len(columns) else f"field {i + 1}"
+                break
+    return "?"
+
+
+def _reject_message(row, labels: dict[int, str], columns: Sequence[str],
+                    files: dict[int, Path]) -> tuple[str, str]:
     label = labels.get(int(row.file_id), "?")
     kind = str(row.error_type)
     line = int(row.line)
@@ -273,7 +289,9 @@ def _reject_message(row, labels: dict[int, str], columns: Sequence[str]) -> tupl
         return "wrong_field_count", (f"{label}: line {line}: expected {len(columns)} "
                                      f"tab-separated fields; found {found}; {what}")
     column = str(row.column_name)
-    if kind == "INVALID ENCODING":
+    if kind in ("INVALID ENCODING", "INVALID UNICODE"):  # the name differs between versions
+        path = files.get(int(row.file_id))
+        column = _bad_utf8_column(path, line, columns) if path else column
         return "non_utf8", (f"{label}: line {line}, column '{column}': expected UTF-8 text; "
                             "found bytes that are not UTF-8")
     if kind == "CAST":
@@ -386,13 +404,15 @@ def scan(path: str | os.PathLike[str], fmt: str = "gdelt", *, on_bad_rows: str =
             by_path = {str(inp.path): inp.label for inp in plain}
             labels = {int(r.file_id): by_path.get(str(r.file_path), str(r.file_path))
                       for r in files.itertuples()}
+            real = {int(r.file_id): Path(str(r.file_path)) for r in files.itertuples()}
             seen: set[tuple[int, int]] = set()
             for row in rejects.itertuples():
                 key = (int(row.file_id), int(row.line))
-                reason, message = _reject_message(row, labels, columns)
-                if key not in seen:
-                    seen.add(key)
-                    report.rejected[reason] += 1
+                if key in seen:  # one row, one reason (DuckDB lists each missing column)
+                    continue
+                seen.add(key)
+                reason, message = _reject_message(row, labels, columns, real)
+                report.rejected[reason] += 1
                 problems.append((labels.get(key[0], "?"), key[1], message))
             n_bad_dates = int(groups["bad_sqldate"].sum() + groups["bad_dateadded"].sum())
             if n_bad_dates:
