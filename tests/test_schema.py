@@ -97,8 +97,24 @@ def test_unknown_event_type_is_rejected(events_text):
 
 
 def test_unknown_measure_is_rejected(violence_text):
-    problems = _problems(schema.parse_violence_figures, violence_text([violence_row(measure="deaths")]))
+    problems = _problems(schema.parse_violence_figures, violence_text([violence_row(measure="killed")]))
     assert "column 'measure': expected one of: attacks" in problems[0]
+
+
+def test_event_derived_measures_are_refused_on_published_rows(violence_text):
+    problems = _problems(schema.parse_violence_figures, violence_text([violence_row(measure="deaths")]))
+    assert "column 'measure': expected a published measure" in problems[0]
+    derived = violence_row(measure="deaths", basis="derived_from_events", source_quote="",
+                           source_url="https://ucdp.uu.se/downloads/")
+    assert schema.parse_violence_figures(violence_text([derived]))["value"].iloc[0] == 44
+
+
+def test_derived_rows_need_no_verbatim_quote_but_published_rows_do(violence_text):
+    derived = violence_row(basis="derived_from_events", source_quote="")
+    assert len(schema.parse_violence_figures(violence_text([derived]))) == 1
+    problems = _problems(schema.parse_violence_figures,
+                         violence_text([violence_row(source_quote="")]))
+    assert "column 'source_quote'" in problems[0]
 
 
 @pytest.mark.parametrize("table", ["violence", "events"])

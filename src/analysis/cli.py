@@ -3,7 +3,8 @@
 Subcommands:
 
 * ``analysis build``: build every report of the report set into ``reports/``;
-* ``analysis validate``: validate the reference dataset and print what it holds.
+* ``analysis validate``: validate the reference dataset and print what it holds;
+* ``analysis inspect PATH``: summarise a UCDP GED, ACLED or GDELT download as JSON.
 """
 
 from __future__ import annotations
@@ -101,6 +102,27 @@ def validate(
     typer.echo(f"violence figures: {len(figures)} rows from "
                f"{', '.join(sorted(figures['source_org'].unique()))}")
     typer.echo(f"article claims: {len(claims)} rows")
+
+
+@app.command("inspect")
+def inspect_command(
+    path: str = typer.Argument(..., help="File, zip, folder or glob (quote globs)."),
+    fmt: str = typer.Option("auto", "--format",
+                            help="auto, ucdp_ged, acled, gdelt, gdelt_v1, gdelt_v2 or reference."),
+) -> None:
+    """Print what a download holds as one JSON object (rows, rejects, dates, countries, deaths)."""
+    import json
+
+    from analysis.sources.inspect import inspect_path
+
+    try:
+        summary = inspect_path(path, fmt)
+    except ValueError as exc:  # an unknown --format
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+    if "error" in summary:
+        raise typer.Exit(1)
 
 
 def main() -> None:

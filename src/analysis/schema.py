@@ -75,6 +75,9 @@ DATE_PRECISIONS: tuple[str, ...] = ("day", "month")
 #: Measures of the violence table. ``fatalities`` are people killed in militant
 #: attacks; ``combat_deaths`` add deaths in security-force operations
 #: (militants included). The two are never substituted for each other.
+#: ``events``, ``deaths``, ``deaths_low`` and ``deaths_high`` are derived from
+#: event data by the adapters: number of events; UCDP GED ``best`` (ACLED
+#: ``fatalities``); UCDP GED ``low`` and ``high``.
 MEASURES: tuple[str, ...] = (
     "attacks",
     "incidents",
@@ -84,7 +87,14 @@ MEASURES: tuple[str, ...] = (
     "civilians_killed",
     "security_forces_killed",
     "militants_killed",
+    "events",
+    "deaths",
+    "deaths_low",
+    "deaths_high",
 )
+#: Measures only computed from event data (``basis`` ``derived_from_events``):
+#: a monitor's published total is filed under one of the other measures.
+DERIVED_MEASURES: tuple[str, ...] = ("events", "deaths", "deaths_low", "deaths_high")
 #: ``span`` is any other multi-month period (e.g. January–September).
 GRANULARITIES: tuple[str, ...] = ("day", "month", "quarter", "half", "year", "span")
 #: ``published``: a total a monitor published. ``derived_from_events``: the
@@ -432,6 +442,9 @@ VIOLENCE_SCHEMA = pa.DataFrameSchema(
 VIOLENCE_ROW_RULES: tuple[RowRule, ...] = (
     RowRule("period_end", "a period_end on or after period_start",
             lambda df: _end_not_before_start(df, "period_start", "period_end")),
+    RowRule("measure", "a published measure (" + ", ".join(DERIVED_MEASURES)
+            + " are only for rows derived from event data)",
+            lambda df: (df["basis"] != "published") | ~df["measure"].isin(DERIVED_MEASURES)),
     RowRule("source_url", "one or more http(s) addresses separated by ' ; ' (published figures)",
             lambda df: (df["basis"] != "published") | df["source_url"].map(urls_ok).astype(bool)),
     RowRule("source_quote",

@@ -210,6 +210,9 @@ def violence_series(figures: pd.DataFrame, source_org: str, measure: str, *,
         by_period, conflicts = _one_value_per_period(chosen, "M")
         extent = by_period.index
         basis = f"{source_org}'s published monthly figures"
+        if len(chosen) and (chosen["basis"] == "derived_from_events").all():
+            basis = (f"monthly totals the package derived from {source_org} events "
+                     "(zero where the file's coverage holds no matching event)")
     else:
         quarterly = rows.loc[rows["granularity"] == "quarter"]
         monthly_rows = rows.loc[rows["granularity"] == "month"]
@@ -289,18 +292,30 @@ def filter_events(events: pd.DataFrame, event_types: Sequence[str] | None = None
     return events.loc[mask]
 
 
+def is_gdelt_counts(table: pd.DataFrame) -> bool:
+    """True for the monthly counts table of :func:`analysis.sources.gdelt.load_engagement`
+    (``attrs["kind"] == "counts"``, or its columns when ``attrs`` were lost)."""
+    from analysis.sources.gdelt import COUNT_COLUMNS
+
+    return table.attrs.get("kind") == "counts" or set(COUNT_COLUMNS) <= set(table.columns)
+
+
 def engagement_counts(events: pd.DataFrame, *, frequency: str = "M",
                       event_types: Sequence[str] | None = None,
                       categories: Sequence[str] | None = None,
                       directions: Sequence[str] | None = None,
-                      start=None, end=None, label: str | None = None) -> RegularSeries:
+                      start=None, end=None, label: str | None = None,
+                      normalise: bool = False, measure: str = "events") -> RegularSeries:
     """Count events per period, zero allowed inside the log's coverage window.
 
     Parameters
     ----------
     events : pandas.DataFrame
-        Canonical engagement table. An event counts in the period of its
-        ``date_start`` (month-precision events in their month).
+        Canonical engagement table, or the GDELT monthly counts table
+        (:func:`analysis.sources.gdelt.load_engagement`; see
+        :func:`gdelt_engagement_counts`). In the engagement table an event
+        counts in the period of its ``date_start`` (month-precision events in
+        their month).
     frequency : {"M", "Q"}
     event_types, categories, directions : sequence of str, optional
         Filters; see :func:`filter_events`.
@@ -308,11 +323,23 @@ def engagement_counts(events: pd.DataFrame, *, frequency: str = "M",
         Window of the returned index; periods outside the log's coverage
         window (:func:`engagement_window`) are missing, not zero.
     label : str, optional
+    normalise : bool
+        GDELT counts only: divide by the dyad's total event volume.
+    measure : str
+        GDELT counts only: ``"events"`` or another count column.
 
     Returns
     -------
     RegularSeries
     """
+    if is_gdelt_counts(events):
+        return gdelt_engagement_counts(events, frequency=frequency, event_types=event_types,
+                                       categories=categories, directions=directions,
+                                       start=start, end=end, label=label,
+                                       normalise=normalise, measure=measure)
+    if normalise or measure != "events":
+        raise ValueError("normalise and measure apply to GDELT counts tables only; "
+                         "the engagement log is counted as events")
     _check_frequency(frequency)
     win_start, win_end = engagement_window(events, frequency)
     selected = filter_events(events, event_types, categories, directions)
@@ -337,6 +364,121 @@ def engagement_counts(events: pd.DataFrame, *, frequency: str = "M",
                          source="engagement log", measure="events",
                          basis=(f"count of logged events per {FREQUENCIES[frequency]} inside the "
                                 f"log's coverage window {win_start} to {win_end}"))
+
+
+def gdelt_engagement_counts(table: pd.DataFrame, *, frequency: str = "M",
+                            event_types: Sequence[str] | None = None,
+                            categories: Sequence[str] | None = None,
+                            directions: Sequence[str] | None = None,
+                            start=None, end=None, label: str | None = None,
+                            normalise: bool = False, measure: str = "events") -> RegularSeries:
+    """Engagement series from the GDELT monthly counts table.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`analysis.sources.gdelt.load_engagement`: every month
+        of the files' coverage is present (zeros included), so the coverage
+        is the table's first to last month.
+    frequency : {"M", "Q"}
+        A quarter is the sum of its three months, and is missing unless all
+        three lie inside the coverage.
+    event_types, categories : sequence of str, optional
+        Types of the GDELT table (``visit``, ``consultation``, …, or
+        ``all_events`` for every dyad event) and categories (``engagement``,
+        ``policy``). Default: every mapped type (``all_events`` excluded).
+    directions : sequence of str, optional
+        ``Pakistan→Afghanistan`` and/or ``Afghanistan→Pakistan``; default both.
+    start, end : optional
+        Window; periods outside the coverage are missing (``NaN``), inside
+        they are counts (zero allowed).
+    label : str, optional
+    normalise : bool
+        Divide by the dyad's total event volume (``dyad_total_events``
+        summed over the chosen directions) in the same period; a period in
+        which the dyad has no event at all is missing (0/0).
+    measure : str
+        ``"events"`` (default), ``"goldstein_sum"`` (net Goldstein score) or
+        one of the ``quad*`` count columns.
+
+    Returns
+    -------
+    RegularSeries
+    """
+    from analysis.sources import gdelt
+
+    _check_frequency(frequency)
+    allowed_measures = ("events", "goldstein_sum", *gdelt.QUAD_COLUMNS)
+    if measure not in allowed_measures:
+        raise ValueError(f"measure must be one of {list(allowed_measures)}; got {measure!r}")
+    types = tuple(dict.fromkeys(table["event_type"]))
+    cats = tuple(dict.fromkeys(table["category"]))
+    for name, given, allowed in (("event_types", event_types, types),
+                                 ("categories", categories, cats),
+                                 ("directions", directions, gdelt.DIRECTIONS)):
+        unknown = sorted(set(given or ()) - set(allowed))
+        if unknown:
+            raise ValueError(f"{name}: unknown value(s) {unknown} for a GDELT counts table; "
+                             f"allowed: {list(allowed)}")
+    if table.empty:
+        raise ValueError("the GDELT counts table is empty; no coverage window")
+    rows = table
+    if event_types:
+        rows = rows.loc[rows["event_type"].isin(event_types)]
+    elif categories:
+        rows = rows.loc[rows["category"].isin(categories)]
+    else:
+        rows = rows.loc[rows["event_type"] != gdelt.ALL_EVENTS]
+    chosen_directions = list(directions) if directions else list(gdelt.DIRECTIONS)
+    rows = rows.loc[rows["direction"].isin(chosen_directions)]
+    months = pd.PeriodIndex(pd.to_datetime(table["month"]), freq="M")
+    first, last = months.min(), months.max()
+    full = period_index(first, last, "M")
+    numerator = (rows.groupby(pd.PeriodIndex(pd.to_datetime(rows["month"]), freq="M"))[measure]
+                 .sum().reindex(full, fill_value=0).astype(float))
+    totals = table.loc[(table["event_type"] == gdelt.ALL_EVENTS)
+                       & table["direction"].isin(chosen_directions)]
+    denominator = (totals.groupby(pd.PeriodIndex(pd.to_datetime(totals["month"]), freq="M"))
+                   ["events"].sum().reindex(full, fill_value=0).astype(float))
+    if frequency == "Q":
+        quarters = full.asfreq("Q")
+        complete = pd.Series(1, index=full).groupby(quarters).sum() == 3
+        numerator = numerator.groupby(quarters).sum()[complete]
+        denominator = denominator.groupby(quarters).sum()[complete]
+        win_start, win_end = ((complete.index[complete].min(), complete.index[complete].max())
+                              if complete.any() else (None, None))
+    else:
+        win_start, win_end = first, last
+    values = numerator / denominator.where(denominator > 0) if normalise else numerator
+    start_p = to_period(start, frequency) or win_start
+    end_p = to_period(end, frequency) or win_end
+    index = (period_index(start_p, end_p, frequency) if start_p is not None and end_p is not None
+             else pd.PeriodIndex([], freq=frequency))
+    values = values.reindex(index).astype(float)  # outside the coverage: NaN
+    source = table.attrs.get("source", "GDELT")
+    if event_types:
+        what = ", ".join(t.replace("_", " ") for t in event_types)
+    elif categories:
+        what = f"{' and '.join(categories)} events"
+    else:
+        what = "all mapped engagement events"
+    what = f"{source} {what}"
+    if measure != "events":
+        what += f" ({measure.replace('_', ' ')})"
+    if directions:
+        what += " (" + ", ".join(directions) + ")"
+    if normalise:
+        what += ", share of all dyad events"
+    label = label or what
+    values.name = label
+    unit = FREQUENCIES[frequency]
+    basis = (f"{measure.replace('_', ' ')} of {source} Pakistan–Afghanistan dyad events per {unit} "
+             f"(CAMEO codes mapped by the package's table) inside the files' coverage "
+             f"{first} to {last}")
+    if normalise:
+        basis += ", divided by all dyad events in the same directions and period"
+    return RegularSeries(values=values, label=label, frequency=frequency,
+                         source=f"{source} (derived)", measure=measure, basis=basis)
 
 
 def align(first: RegularSeries, second: RegularSeries) -> pd.DataFrame:
