@@ -722,9 +722,10 @@ def event_window_test(violence, event_periods, *, k: int = 2, n_placebo: int = 5
         else:
             dropped += 1
     if len(positions) < min_events:
+        n = len(positions)
         raise InsufficientData(
-            f"only {len(positions)} events have all {2 * k} periods around them observed "
-            f"({dropped} left out)", n=len(positions), required=min_events)
+            f"only {n} {'event has' if n == 1 else 'events have'} all {2 * k} periods around "
+            f"{'it' if n == 1 else 'them'} observed ({dropped} left out)", n=n, required=min_events)
     event_diffs = diffs[positions]
     observed = float(event_diffs.mean())
     rng = np.random.default_rng(seed)

@@ -579,11 +579,81 @@ def event_periods(events: pd.DataFrame, event_types: Sequence[str] | None = None
     Parameters
     ----------
     events : pandas.DataFrame
-        Canonical engagement table.
+        Canonical engagement table, or the GDELT monthly counts table (each
+        month repeated as many times as it has events).
     event_types : sequence of str, optional
     directions : sequence of str, optional
     frequency : {"M", "Q"}
     """
     _check_frequency(frequency)
+    if is_gdelt_counts(events):
+        rows = events.loc[events["event_type"].isin(event_types)] if event_types else events
+        if directions:
+            rows = rows.loc[rows["direction"].isin(directions)]
+        periods = []
+        for month, count in zip(rows["month"], rows["events"]):
+            periods.extend([pd.Period(pd.Timestamp(month), freq=frequency)] * int(count))
+        return periods
     selected = filter_events(events, event_types, None, directions)
     return [pd.Period(t, freq=frequency) for t in selected["date_start"]]
+
+
+#: Default monitor of the bundled reference dataset.
+DEFAULT_VIOLENCE_SOURCE = "PICSS"
+
+
+def resolve_violence_selection(figures: pd.DataFrame, source_org: str = "",
+                               measure: str = "attacks") -> dict[str, str]:
+    """The source and measure a report uses, checked against the data.
+
+    Parameters
+    ----------
+    figures : pandas.DataFrame
+        Canonical violence-figures table (bundled, or from an adapter).
+    source_org : str
+        Empty: PICSS when the data hold it, else the data's only source.
+    measure : str
+        The measure asked for. For event-derived data (UCDP GED, ACLED),
+        ``"attacks"`` means ``"events"`` (the count of events), since event
+        data have no published attack counts.
+
+    Returns
+    -------
+    dict
+        Keyword arguments of :func:`violence_series`: ``source_org``,
+        ``measure``, ``region`` and ``actor``. The breakdown is the national
+        all-actor one (``Pakistan``, no actor) when the data have it, else
+        the single breakdown an adapter produced (e.g. the country and dyad
+        filters of a UCDP GED file).
+
+    Raises
+    ------
+    ValueError
+        The source or measure is not in the data; the message lists what is.
+    """
+    sources = sorted(figures["source_org"].unique())
+    if not source_org:
+        if DEFAULT_VIOLENCE_SOURCE in sources:
+            source_org = DEFAULT_VIOLENCE_SOURCE
+        elif len(sources) == 1:
+            source_org = sources[0]
+        else:
+            raise ValueError(f"several sources in the data ({', '.join(sources)}); "
+                             "set violence_source to one of them")
+    if source_org not in sources:
+        raise ValueError(f"violence_source {source_org!r} is not in the data; sources: {', '.join(sources) or 'none'}")
+    rows = figures.loc[figures["source_org"] == source_org]
+    measures = sorted(rows["measure"].unique())
+    if measure not in measures and measure == "attacks" and "events" in measures \
+            and (rows["basis"] == "derived_from_events").all():
+        measure = "events"
+    if measure not in measures:
+        raise ValueError(f"violence_measure {measure!r} is not published by {source_org} in the data; "
+                         f"measures: {', '.join(measures)}")
+    breakdowns = rows.loc[rows["measure"] == measure, ["region", "actor"]].drop_duplicates()
+    national = (breakdowns["region"] == "Pakistan") & (breakdowns["actor"] == "")
+    if national.any() or len(breakdowns) != 1:
+        region, actor = "Pakistan", ""
+    else:
+        region, actor = breakdowns.iloc[0]["region"], breakdowns.iloc[0]["actor"]
+    return {"source_org": source_org, "measure": measure, "region": region, "actor": actor}

@@ -25,6 +25,7 @@ time changed since the last build (as git does for its index).
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import os
@@ -60,14 +61,16 @@ def data_files_for(parameters: dict[str, Any]) -> list[Path]:
     """Data files a report reads: every file of the bundled reference dataset
     (``data/reference/*.csv``) plus the file named by any ``*_path`` parameter.
 
-    A ``*_path`` value that is a folder adds every file under it. Paths are
+    A ``*_path`` value that is a folder adds every file under it; a glob adds the files it matches. Paths are
     resolved as the loaders resolve them (relative to the project root).
     """
     files = sorted(paths.REFERENCE_DIR.glob("*.csv"))
     for name, value in parameters.items():
         if name.endswith(PATH_PARAMETER_SUFFIX) and isinstance(value, str) and value:
             resolved = paths.resolve_data_path(value, paths.REFERENCE_DIR)
-            if resolved.is_dir():
+            if any(ch in value for ch in "*?[") and not resolved.exists():  # a glob of files
+                files.extend(sorted(Path(p) for p in glob.glob(str(resolved)) if Path(p).is_file()))
+            elif resolved.is_dir():
                 files.extend(sorted(p for p in resolved.rglob("*") if p.is_file()))
             else:
                 files.append(resolved)

@@ -163,7 +163,20 @@ def input_files(path: str | os.PathLike[str] | None, default: Path) -> list[Path
     return expand_inputs(path)
 
 
+def report_files(engagement_path=None, violence_path=None, *, with_engagement: bool = True,
+                 with_violence: bool = True) -> list[Path]:
+    """Every file a report reads through :func:`load_engagement` / :func:`load_violence`
+    (for the "data files read" list and its hashes)."""
+    files: list[Path] = []
+    if with_engagement:
+        files += input_files(engagement_path, paths.ENGAGEMENT_EVENTS_CSV)
+    if with_violence:
+        files += input_files(violence_path, paths.VIOLENCE_FIGURES_CSV)
+    return files
+
+
 __all__ = [
+    "report_files",
     "DataValidationError",
     "ENGAGEMENT_FORMATS",
     "VIOLENCE_FORMATS",

@@ -211,6 +211,17 @@ def _batches(files: Sequence[Path], limit: int = BATCH_BYTES) -> Iterable[list[P
 # --------------------------------------------------------------------------
 
 
+def _quiet_progress(con) -> None:
+    """Turn DuckDB's progress bar off. Inside a Jupyter kernel without ipywidgets DuckDB
+    refuses any change to that setting; its default is then kept (reports run headless)."""
+    import duckdb
+
+    try:
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.Error:
+        pass
+
+
 def _sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -415,8 +426,8 @@ def scan(path: str | os.PathLike[str], fmt: str = "gdelt", *, on_bad_rows: str =
             plain = [inp for file in batch for inp in materialise(file, Path(tmp))]
             report.files.extend(inp.label for inp in plain)
             con = duckdb.connect()
+            _quiet_progress(con)
             try:
-                con.execute("SET enable_progress_bar = false")
                 source = _read_csv_sql([str(inp.path) for inp in plain], inputs.version)
                 groups = con.execute(_scan_sql(source, inputs.version, government_types,
                                                by_country)).df()
