@@ -131,3 +131,15 @@ def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
     results = {r.name: r for r in build_reports(report_set, reports_dir=out, jobs=2)}
     return shipped, results, out
+
+
+@pytest.fixture(scope="session")
+def reacting_pair():
+    """SIMULATED scenario (a): engagement responds to violence at lag 1 (strong effect), with
+    the series, and the simulated break date."""
+    from analysis import simulate
+
+    design = simulate.Design(effect=0.9)
+    engagement, violence = simulate.simulate_pair("a", design, reps=1, seed=42)
+    return (simulate.as_series(engagement[0], "engagement", design),
+            simulate.as_series(violence[0], "violence", design), simulate.break_date(design))

@@ -7,7 +7,6 @@ import matplotlib
 matplotlib.use("Agg")
 
 import numpy as np
-import pandas as pd
 
 from analysis import plots, series
 from conftest import events_on, monthly_figures

@@ -8,15 +8,6 @@ from analysis import relations, simulate
 from analysis.errors import InsufficientData
 
 
-@pytest.fixture(scope="module")
-def reacting_pair():
-    """Scenario (a): engagement responds to violence at lag 1 (simulated)."""
-    design = simulate.Design(effect=0.9)
-    engagement, violence = simulate.simulate_pair("a", design, reps=1, seed=42)
-    return (simulate.as_series(engagement[0], "engagement", design),
-            simulate.as_series(violence[0], "violence", design), simulate.break_date(design))
-
-
 def test_granger_table_shape_names_and_direction(reacting_pair):
     engagement, violence, brk = reacting_pair
     table = relations.granger_both_ways(engagement, violence, break_date=brk)

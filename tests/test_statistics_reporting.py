@@ -2,23 +2,14 @@
 
 import numpy as np
 import pandas as pd
-import pytest
 from matplotlib.figure import Figure
 
 from analysis import plots, relations, simulate, summary, trends
 from analysis.series import RegularSeries
 
 
-@pytest.fixture(scope="module")
-def pair():
-    design = simulate.Design(effect=0.9)
-    engagement, violence = simulate.simulate_pair("a", design, reps=1, seed=42)
-    return (simulate.as_series(engagement[0], "engagement", design),
-            simulate.as_series(violence[0], "violence", design), simulate.break_date(design))
-
-
-def test_granger_sentences_never_claim_no_effect(pair):
-    engagement, violence, brk = pair
+def test_granger_sentences_never_claim_no_effect(reacting_pair):
+    engagement, violence, brk = reacting_pair
     table = relations.granger_both_ways(engagement, violence, break_date=brk)
     sentences = dict(zip(table["cause"], summary.granger_sentences(table)))
     assert sentences["violence"].startswith("Past *violence* helps predict *engagement*")
@@ -28,8 +19,8 @@ def test_granger_sentences_never_claim_no_effect(pair):
     assert "F(" in sentences["violence"] and "q = " in sentences["violence"]
 
 
-def test_sentences_escape_series_names(pair):
-    engagement, violence, brk = pair
+def test_sentences_escape_series_names(reacting_pair):
+    engagement, violence, brk = reacting_pair
     table = relations.granger_both_ways(engagement.rename("<script>x</script>"), violence, break_date=brk)
     text = " ".join(summary.granger_sentences(table))
     assert "<script>" not in text and "&lt;script&gt;" in text
@@ -58,16 +49,16 @@ def test_event_window_sentence_and_chart():
     assert isinstance(plots.event_window_chart(result), Figure)
 
 
-def test_ccf_sentence_without_hits_says_so(pair):
-    engagement, violence, brk = pair
+def test_ccf_sentence_without_hits_says_so(reacting_pair):
+    engagement, violence, brk = reacting_pair
     table = relations.prewhitened_ccf(engagement, violence, break_date=brk)
     assert "violence leads engagement by 1 month" in summary.ccf_sentence(table)
     quiet = table.assign(q_value=1.0)
     assert "no cross-correlation" in summary.ccf_sentence(quiet)
 
 
-def test_statistical_figures_render(pair):
-    engagement, violence, brk = pair
+def test_statistical_figures_render(reacting_pair):
+    engagement, violence, brk = reacting_pair
     analysis = relations.fit_var(engagement, violence, break_date=brk)
     irf = relations.impulse_responses(analysis, horizon=4, repl=50)
     assert isinstance(plots.impulse_response_chart(irf), Figure)

@@ -37,7 +37,6 @@ import pandas as pd
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
 from scipy import stats
-from statsmodels.discrete.discrete_model import Poisson
 from statsmodels.stats.diagnostic import acorr_ljungbox, breaks_cusumolsresid
 from statsmodels.tools.sm_exceptions import (ConvergenceWarning, HessianInversionWarning,
                                              InterpolationWarning)

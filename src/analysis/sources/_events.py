@@ -37,6 +37,38 @@ def check_on_bad_rows(value: str) -> str:
     return value
 
 
+def read_event_files(path, fmt: str, columns: Sequence[str], needed: Sequence[str]
+                     ) -> tuple[pd.DataFrame, ReadReport]:
+    """Read every file named by ``path`` (file, zip, folder or glob) in the headed-CSV
+    format ``fmt`` into one text frame, with the read report (files, lines, problems).
+
+    Parameters
+    ----------
+    path : str or path-like
+    fmt : {"ucdp_ged", "acled"}
+        Format to detect (a mismatch raises with what was expected and found).
+    columns : sequence of str
+        The format's full header.
+    needed : sequence of str
+        Columns the adapter uses.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from analysis.sources._io import materialise, read_headed_csv
+    from analysis.sources.detect import detect
+
+    detection = detect(path, fmt)
+    report = ReadReport(fmt)
+    frames = []
+    with tempfile.TemporaryDirectory(prefix=f"{fmt}-") as tmp:
+        for file in detection.files:
+            for inp in materialise(file, Path(tmp)):
+                report.files.append(inp.label)
+                frames.append(to_frame(read_headed_csv(inp, columns, needed, report)))
+    return pd.concat(frames, ignore_index=True), report
+
+
 def to_frame(table: TextTable) -> pd.DataFrame:
     """Text table → DataFrame with ``_line`` and ``_file`` columns."""
     frame = pd.DataFrame(table.columns, dtype=object)

@@ -29,16 +29,14 @@ non-numeric ``fatalities`` is an error naming file, line and column (or, with
 from __future__ import annotations
 
 import os
-import tempfile
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
 from analysis.errors import DataValidationError
 from analysis.sources import _events as ev
-from analysis.sources._io import ReadReport, materialise, read_headed_csv
-from analysis.sources.detect import ACLED_COLUMNS, detect
+from analysis.sources._io import ReadReport
+from analysis.sources.detect import ACLED_COLUMNS
 
 SOURCE_ORG = "ACLED"
 SOURCE_URL = "https://acleddata.com/"
@@ -109,15 +107,7 @@ def read_events(path: str | os.PathLike[str], on_bad_rows: str = "error"
         ``extra`` holds ``inter_coding`` and ``events_imprecise_date``.
     """
     ev.check_on_bad_rows(on_bad_rows)
-    detection = detect(path, "acled")
-    report = ReadReport("acled")
-    frames = []
-    with tempfile.TemporaryDirectory(prefix="acled-") as tmp:
-        for file in detection.files:
-            for inp in materialise(file, Path(tmp)):
-                report.files.append(inp.label)
-                frames.append(ev.to_frame(read_headed_csv(inp, ACLED_COLUMNS, NEEDED, report)))
-    frame = pd.concat(frames, ignore_index=True)
+    frame, report = ev.read_event_files(path, "acled", ACLED_COLUMNS, NEEDED)
     checks = ev.RowChecks(frame)
     when = parse_event_date(frame["event_date"])
     checks.check(when.notna(), "event_date",

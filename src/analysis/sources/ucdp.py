@@ -40,16 +40,14 @@ Research* 50(4), and the release's codebook.
 from __future__ import annotations
 
 import os
-import tempfile
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 
 from analysis.errors import DataValidationError
 from analysis.sources import _events as ev
-from analysis.sources._io import ReadReport, materialise, read_headed_csv
-from analysis.sources.detect import UCDP_GED_COLUMNS, detect
+from analysis.sources._io import ReadReport
+from analysis.sources.detect import UCDP_GED_COLUMNS
 
 SOURCE_ORG = "UCDP GED"
 SOURCE_URL = "https://ucdp.uu.se/downloads/"
@@ -88,15 +86,7 @@ def read_events(path: str | os.PathLike[str], on_bad_rows: str = "error"
     DataValidationError
     """
     ev.check_on_bad_rows(on_bad_rows)
-    detection = detect(path, "ucdp_ged")
-    report = ReadReport("ucdp_ged")
-    frames = []
-    with tempfile.TemporaryDirectory(prefix="ucdp-") as tmp:
-        for file in detection.files:
-            for inp in materialise(file, Path(tmp)):
-                report.files.append(inp.label)
-                frames.append(ev.to_frame(read_headed_csv(inp, UCDP_GED_COLUMNS, NEEDED, report)))
-    frame = pd.concat(frames, ignore_index=True)
+    frame, report = ev.read_event_files(path, "ucdp_ged", UCDP_GED_COLUMNS, NEEDED)
     checks = ev.RowChecks(frame)
     start, end = ev.iso_day(frame["date_start"]), ev.iso_day(frame["date_end"])
     today = date.today().isoformat()
