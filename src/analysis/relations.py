@@ -273,19 +273,18 @@ def _consecutive_pair(engagement, violence, minimum: int, what: str) -> pd.DataF
 def _deterministic_terms(index: pd.PeriodIndex, break_date: str | None,
                          month_effects: bool) -> pd.DataFrame:
     """Exogenous terms of the VAR: a level-change dummy and month dummies."""
-    terms = pd.DataFrame(index=index)
+    columns: dict[str, np.ndarray] = {}
     if break_date:
-        start = index.to_timestamp(how="start")
-        level = (start >= pd.Timestamp(break_date)).astype(float)
+        level = np.asarray(index.to_timestamp(how="start") >= pd.Timestamp(break_date), dtype=float)
         if 0 < level.sum() < len(level):
-            terms["level_change"] = level
+            columns["level_change"] = level
     if month_effects and index.freqstr.startswith("M"):
-        months = np.array([p.month for p in index])
+        months = index.month.to_numpy()
         for m in range(2, 13):
             column = (months == m).astype(float)
             if column.any():
-                terms[f"month_{m:02d}"] = column
-    return terms
+                columns[f"month_{m:02d}"] = column
+    return pd.DataFrame(columns, index=index)
 
 
 def lead_lag_words(cause: str, effect: str, lag: int, unit: str = "month") -> str:
@@ -458,7 +457,7 @@ class VarAnalysis:
 
 def fit_var(engagement, violence, *, break_date: str | None = "2021-08-15", maxlags: int = MAX_VAR_LAGS,
             month_effects: bool = True, transform: str = "log1p",
-            min_periods: int = MIN_VAR_PERIODS) -> VarAnalysis:
+            min_periods: int = MIN_VAR_PERIODS, diagnostics: bool = True) -> VarAnalysis:
     """Fit a two-variable VAR with break and month terms and test Granger causality both ways.
 
     Parameters
@@ -476,6 +475,9 @@ def fit_var(engagement, violence, *, break_date: str | None = "2021-08-15", maxl
     transform : {"log1p", "none"}
     min_periods : int
         Minimum consecutive months with both observed (default 36).
+    diagnostics : bool
+        Compute the instantaneous-causality and whiteness tests (skipped by
+        :func:`granger_both_ways`, which returns only the Granger table).
 
     Returns
     -------
@@ -513,15 +515,17 @@ def fit_var(engagement, violence, *, break_date: str | None = "2021-08-15", maxl
                      "df_denom": int(test.df[1]), "p_value": float(test.pvalue)})
     granger = pd.DataFrame(rows)
     granger["q_value"] = bh_q_values(granger["p_value"])
-    inst = results.test_inst_causality(names[0])
-    white_lags = max(lag_order + 2, min(12, len(run) // 5))
-    white = results.test_whiteness(nlags=white_lags)
+    instantaneous, whiteness = {}, {}
+    if diagnostics:
+        inst = results.test_inst_causality(names[0])
+        white_lags = max(lag_order + 2, min(12, len(run) // 5))
+        white = results.test_whiteness(nlags=white_lags)
+        instantaneous = {"statistic": float(inst.test_statistic),
+                         "df": int(np.atleast_1d(inst.df)[0]), "p_value": float(inst.pvalue)}
+        whiteness = {"lags": white_lags, "statistic": float(white.test_statistic),
+                     "p_value": float(white.pvalue)}
     return VarAnalysis(
-        granger=granger,
-        instantaneous={"statistic": float(inst.test_statistic), "df": int(np.atleast_1d(inst.df)[0]),
-                       "p_value": float(inst.pvalue)},
-        whiteness={"lags": white_lags, "statistic": float(white.test_statistic),
-                   "p_value": float(white.pvalue)},
+        granger=granger, instantaneous=instantaneous, whiteness=whiteness,
         stable=bool(results.is_stable()), lag_order=lag_order, lag_criteria=criteria,
         n=len(run), window=f"{run.index[0]} to {run.index[-1]}", exog_terms=list(exog.columns),
         results=results, names=names, exog=exog, data=data)
@@ -545,7 +549,7 @@ def granger_both_ways(engagement, violence, *, break_date: str | None = "2021-08
     """
     return fit_var(engagement, violence, break_date=break_date, maxlags=maxlags,
                    month_effects=month_effects, transform=transform,
-                   min_periods=min_periods).granger
+                   min_periods=min_periods, diagnostics=False).granger
 
 
 def impulse_responses(analysis: VarAnalysis, *, horizon: int = 12, repl: int = 500,

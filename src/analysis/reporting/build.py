@@ -179,9 +179,20 @@ def _execute(job: Job) -> BuildResult:
     return execute_report(job)
 
 
+#: Thread limits of the maths libraries inside each kernel of a parallel build: the
+#: workers already fill the cores, and oversubscribed BLAS/OpenMP threads slow them down.
+KERNEL_THREAD_LIMITS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 def _worker_init() -> None:
-    """Worker start-up: import nbconvert in the background while the first kernel starts."""
+    """Worker start-up: one maths thread per kernel (inherited by the kernels this worker
+    starts; a value the user set is kept), and nbconvert imported in the background while
+    the first kernel starts."""
+    import os
     import threading
+
+    for name, value in KERNEL_THREAD_LIMITS.items():
+        os.environ.setdefault(name, value)
 
     def warm() -> None:
         from analysis.reporting import execute
