@@ -204,3 +204,12 @@ def test_dispatcher(table):
     assert load_engagement(V2, "gdelt", government_only=True).attrs["options"]["government_only"]
     assert load_engagement().equals(reference.load_engagement_events())
     assert load_engagement("", "reference").equals(reference.load_engagement_events())
+
+
+@pytest.mark.parametrize("block", [1, 5, 64, 1 << 20])
+def test_lines_holding_numbers_lines_across_blocks(tmp_path, block):
+    text = b"a\tx1\tb\nc\td\n\nx1\tx2\nno\ny\tx2"  # last line has no newline
+    path = tmp_path / "lines.tsv"
+    path.write_bytes(text)
+    found = list(gdelt._lines_holding(path, [b"x1", b"x2"], block=block))
+    assert found == [(1, b"a\tx1\tb"), (4, b"x1\tx2"), (6, b"y\tx2")]
