@@ -68,6 +68,7 @@ from __future__ import annotations
 import functools
 import gzip
 import os
+import re
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
@@ -239,7 +240,6 @@ _BAD_DATE_REASONS = {1: "invalid_date", 2: "date_out_of_range", 3: "date_out_of_
 class _DateRule:
     """The date checks of one GDELT version, shared by the SQL scan and the line locator."""
 
-    version: str
     low: int  # first SQLDATE accepted (YYYYMMDD)
     high: int  # last SQLDATE accepted: today
     first_month: int  # first DATEADDED month accepted (YYYYMM)
@@ -250,7 +250,7 @@ class _DateRule:
     @classmethod
     def of(cls, version: str) -> "_DateRule":
         today = date.today()
-        return cls(version, int(FIRST_DATE.strftime("%Y%m%d")), int(today.strftime("%Y%m%d")),
+        return cls(int(FIRST_DATE.strftime("%Y%m%d")), int(today.strftime("%Y%m%d")),
                    FIRST_DATE.year * 100 + 1, today.year * 100 + today.month,
                    100_000_000 if version == "gdelt_v2" else 100)
 
@@ -277,7 +277,7 @@ class _DateRule:
 
 
 def _calendar_sql(column: str) -> str:
-    """SQL: the integer ``column`` (YYYYMMDD) is a real calendar date (see :func:`_is_calendar_number`)."""
+    """SQL: the integer ``column`` (YYYYMMDD) is a real date, as in :func:`_is_calendar_number`."""
     y, m, d = f"({column} // 10000)", f"(({column} // 100) % 100)", f"({column} % 100)"
     leap = f"(({y} % 4 = 0 AND {y} % 100 <> 0) OR {y} % 400 = 0)"
     days = (f"CASE WHEN {m} = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END "
@@ -395,15 +395,17 @@ def _reject_message(row, labels: dict[int, str], columns: Sequence[str],
 _UTF8_ERRORS = ("INVALID ENCODING", "INVALID UNICODE")
 
 
+_NUMBER = re.compile(r"[+-]?\d+(?:\.\d*)?")
+
+
 def _as_integer(text: str) -> int | None:
     """``text`` read as DuckDB reads an INTEGER field: None if empty; ValueError if not a number."""
     text = text.strip()
     if not text:
         return None
-    try:
-        return int(text)
-    except ValueError:
-        return round(float(text))  # DuckDB rounds "20230101.4"; anything else raises
+    if not _NUMBER.fullmatch(text):
+        raise ValueError(text)
+    return round(float(text)) if "." in text else int(text)  # DuckDB rounds "20230101.4"
 
 
 def _date_problem(fields: Sequence[str], rule: _DateRule, i_date: int, i_added: int,
@@ -493,7 +495,8 @@ def _locate_bad_dates(inputs: Sequence[InputFile], version: str, bad_values: pd.
 
     if needles:
         for inp in inputs:
-            if any(check(inp.label, n, raw) for n, raw in _lines_holding(inp.path, sorted(set(needles)))):
+            candidates = _lines_holding(inp.path, sorted(set(needles)))
+            if any(check(inp.label, n, raw) for n, raw in candidates):
                 return found
     found.clear()
     for inp in inputs:
@@ -616,7 +619,8 @@ def scan(path: str | os.PathLike[str], fmt: str = "gdelt", *, on_bad_rows: str =
             if n_bad:
                 bad_values = groups.loc[bad > 0, ["bad", "bad_value"]].drop_duplicates()
                 problems.extend(_locate_bad_dates(plain, inputs.version, bad_values, n_bad))
-            report.rows_read += int(groups["n"].sum()) + rejects[["file_id", "line"]].drop_duplicates().shape[0]
+            n_rejected_lines = len(rejects[["file_id", "line"]].drop_duplicates())
+            report.rows_read += int(groups["n"].sum()) + n_rejected_lines
             parts.append(groups.loc[bad == 0].drop(columns=["bad", "bad_value"]))
     problems.sort(key=lambda p: (p[0], p[1]))
     report.problems.extend(m for _, _, m in problems[:MAX_PROBLEMS_KEPT - len(report.problems)])
