@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -258,6 +259,61 @@ def test_gdelt_dates_out_of_range_and_impossible(tmp_path):
     report = inspect_path(path)
     assert report["rows_rejected"] == {"date_out_of_range": 1, "invalid_date": 1}
     assert report["rows_accepted"] == 15
+
+
+def gdelt_cell(rows: list[str], line_no: int, column: str, value: str, version: int = 2) -> None:
+    """Set one field of a GDELT line (``line_no`` 1-based; there is no header)."""
+    from analysis.sources.detect import GDELT_V1_COLUMNS, GDELT_V2_COLUMNS
+
+    columns = GDELT_V2_COLUMNS if version == 2 else GDELT_V1_COLUMNS
+    fields = rows[line_no - 1].split("\t")
+    fields[columns.index(column)] = value
+    rows[line_no - 1] = "\t".join(fields)
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_gdelt_only_the_rejected_rows_are_reported(tmp_path, version):
+    # DATEADDED on days after the 12th (most rows) is fine: only line 5 is wrong.
+    rows = lines(FIXTURES / f"gdelt_v{version}_simulated.export.CSV")
+    gdelt_cell(rows, 5, "SQLDATE", "19500302", version)
+    path = write(tmp_path, f"v{version}.export.CSV", rows)
+    with pytest.raises(DataValidationError) as info:
+        gdelt.load_engagement(path)
+    assert info.value.problems == [
+        f"{path}: line 5, column 'SQLDATE': expected a date from 1979-01-01 to today "
+        f"({date.today()}); found '19500302'"]
+
+
+def test_gdelt_empty_and_oddly_written_dates_are_rejected_with_their_line(tmp_path):
+    rows = lines(GDELT)
+    gdelt_cell(rows, 4, "SQLDATE", "")  # a dyad event (Afghanistan→Pakistan)
+    gdelt_cell(rows, 7, "SQLDATE", "020230231")  # read as the number 20230231: impossible
+    gdelt_cell(rows, 6, "DATEADDED", "20231315101500")  # month 13
+    gdelt_cell(rows, 8, "DATEADDED", "")
+    path = write(tmp_path, "odd.export.CSV", rows)
+    text = problems(gdelt.load_engagement, path)
+    assert f"{path}: line 4, column 'SQLDATE': expected a real date written YYYYMMDD; found ''" in text
+    assert f"{path}: line 7, column 'SQLDATE': expected a real date written YYYYMMDD; found '020230231'" in text
+    assert f"{path}: line 6, column 'DATEADDED': expected a date-time from 1979-01-01 to today; found '20231315101500'" in text
+    assert f"{path}: line 8, column 'DATEADDED': expected a date-time from 1979-01-01 to today; found ''" in text
+    assert len(text.splitlines()) == 4
+    table = gdelt.load_engagement(path, on_bad_rows="skip")
+    assert table.attrs["rejected"] == {"invalid_date": 2, "date_out_of_range": 2}
+    assert table.attrs["rows_read"] == 17
+    # 10 dyad events in the coverage, 4 of them rejected: never silently dropped.
+    assert table.loc[table["event_type"] == "all_events", "events"].sum() == 6
+
+
+def test_gdelt_future_dateadded_is_found_by_its_value(tmp_path):
+    rows = lines(GDELT) * 3  # the bad value is searched for as bytes, then each line checked
+    gdelt_cell(rows, 40, "DATEADDED", "20990101101500")
+    gdelt_cell(rows, 41, "GLOBALEVENTID", "20990101")  # the same digits elsewhere: not a problem
+    path = write(tmp_path, "future.export.CSV", rows)
+    with pytest.raises(DataValidationError) as info:
+        gdelt.load_engagement(path)
+    assert info.value.problems == [
+        f"{path}: line 40, column 'DATEADDED': expected a date-time from 1979-01-01 to today; "
+        "found '20990101101500'"]
 
 
 # --------------------------------------------------------------------------

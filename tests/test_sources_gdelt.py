@@ -204,3 +204,38 @@ def test_dispatcher(table):
     assert load_engagement(V2, "gdelt", government_only=True).attrs["options"]["government_only"]
     assert load_engagement().equals(reference.load_engagement_events())
     assert load_engagement("", "reference").equals(reference.load_engagement_events())
+
+
+@pytest.mark.parametrize("block", [1, 5, 64, 1 << 20])
+def test_lines_holding_numbers_lines_across_blocks(tmp_path, block):
+    text = b"a\tx1\tb\nc\td\n\nx1\tx2\nno\ny\tx2"  # last line has no newline
+    path = tmp_path / "lines.tsv"
+    path.write_bytes(text)
+    found = list(gdelt._lines_holding(path, [b"x1", b"x2"], block=block))
+    assert found == [(1, b"a\tx1\tb"), (4, b"x1\tx2"), (6, b"y\tx2")]
+
+
+@pytest.mark.parametrize("version", ["gdelt_v1", "gdelt_v2"])
+def test_date_rule_in_python_is_the_sql_rule(version):
+    """The line locator (Python) and the scan (SQL) must reject exactly the same dates."""
+    import duckdb
+    from datetime import date, timedelta
+
+    rule = gdelt._DateRule.of(version)
+    today, tomorrow = date.today(), date.today() + timedelta(days=1)
+    days = [None, -20230101, 0, 101, 19781231, 19790101, 20230229, 20240229, 20000229, 19000229,
+            20231301, 20230100, 20230431, 20231231, int(today.strftime("%Y%m%d")),
+            int(tomorrow.strftime("%Y%m%d"))]
+    tail = 151500 if version == "gdelt_v2" else None
+    added = [None, -1] + [d if tail is None else d * 1_000_000 + tail for d in days if d] + \
+        [20231315 if tail is None else 20231315101500]
+    rows = [(d, a) for d in days for a in added]
+    expected = [rule.code(d, a) for d, a in rows]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (i INTEGER, SQLDATE INTEGER, DATEADDED BIGINT)")
+    con.executemany("INSERT INTO t VALUES (?, ?, ?)", [(i, d, a) for i, (d, a) in enumerate(rows)])
+    got = [c for _, c in con.execute(
+        f"SELECT i, {rule.sql()} FROM (SELECT *, DATEADDED // {rule.month_divisor} AS added_month "
+        "FROM t) ORDER BY i").fetchall()]
+    assert got == expected
+    assert set(expected) == {0, 1, 2, 3}
