@@ -58,6 +58,21 @@ class IPCKernelManager(AsyncKernelManager):
         kwargs.setdefault("ip", _ipc_prefix())
         super().__init__(**kwargs)
 
+    async def _async_interrupt_kernel(self) -> None:
+        """Skip the SIGINT that jupyter_client (8.x) sends before every shutdown request.
+
+        A report's kernel is idle when it is shut down, and the interrupt only made
+        the kernel print a spurious ``KeyboardInterrupt caught in kernel`` error into
+        the build output. A kernel that does not honour the shutdown request is still
+        terminated, then killed, by ``finish_shutdown``. Interrupts at other times
+        are unchanged.
+        """
+        if self.shutting_down:
+            return
+        await super()._async_interrupt_kernel()
+
+    interrupt_kernel = _async_interrupt_kernel
+
 
 # --------------------------------------------------------------------------
 # Reader HTML
