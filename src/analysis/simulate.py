@@ -238,3 +238,190 @@ def validation_table(sizes, *, reps: int = 200, seed: int = 1, scenarios: str = 
                            f"correlation {study['naive_either_direction']:.2f}")
             rows.append({**study, "break_at": design.break_at, "reading": reading})
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------
+# Pairs shaped like the bundled data (length, gap pattern, overdispersion,
+# shared break and trend): the calibration design of METHODS.md §4
+# --------------------------------------------------------------------------
+
+#: Months (offsets from ``ShapedDesign.start``) with no published PICSS monthly
+#: figure in the bundled data, 2020-01..2026-01: 2020-02, 2020-03, 2020-07 to
+#: 2021-01, 2021-06, 2021-07, 2023-06, 2023-10, 2023-12 and 2024-12.
+#: ``tests/test_simulate_shape.py`` checks it against the bundled data.
+BUNDLED_VIOLENCE_GAPS: tuple[int, ...] = (1, 2, 6, 7, 8, 9, 10, 11, 12, 17, 18, 41, 45, 47, 59)
+
+SHAPED_SCENARIOS: dict[str, str] = {
+    "independent": "independent series that share the break, a post-break trend and seasonality",
+    "engagement_leads": "violence responds to engagement in the month before; no effect back",
+    "violence_leads": "engagement responds to violence in the month before; no effect back",
+}
+
+
+@dataclass(frozen=True)
+class ShapedDesign:
+    """A simulated monthly pair shaped like the bundled engagement and violence series.
+
+    Defaults follow the bundled data, 2020-01..2026-01 (73 months, 58 with a
+    PICSS figure): violence near 18 attacks a month before the break, rising
+    to about 80 by 2025 (a level change and a post-break slope on the log
+    scale) with NB2 overdispersion; engagement (proactive diplomacy) near one
+    event a month, Poisson, sharing the break and a weak trend. Both have a
+    small annual harmonic and their own lag-1 persistence.
+
+    Attributes
+    ----------
+    n : int
+        Months simulated.
+    break_at : int
+        Offset of the first month after the break (2021-09 with the default
+        start and the August 2021 break coded as "before").
+    violence_gaps : tuple of int
+        Offsets at which the violence value is set to missing (``NaN``).
+    engagement_gaps : tuple of int
+        Offsets at which the engagement value is set to missing.
+    violence_log_mean, engagement_log_mean : float
+        Log mean before the break.
+    violence_level, engagement_level : float
+        Log-scale level change at the break.
+    violence_slope, engagement_slope : float
+        Log-scale change per month after the break.
+    violence_alpha, engagement_alpha : float
+        NB2 dispersion (variance ``mu + alpha mu^2``); 0 gives Poisson.
+    seasonal : float
+        Amplitude of the annual harmonic on the log scale (both series).
+    persistence : float
+        Own-lag coefficient on the deviation of ``log1p`` of last month's
+        count from its expected value.
+    start : str
+    """
+
+    n: int = 73
+    break_at: int = 20
+    violence_gaps: tuple[int, ...] = BUNDLED_VIOLENCE_GAPS
+    engagement_gaps: tuple[int, ...] = ()
+    violence_log_mean: float = 2.9
+    engagement_log_mean: float = -0.1
+    violence_level: float = 0.3
+    engagement_level: float = 0.2
+    violence_slope: float = 0.02
+    engagement_slope: float = 0.005
+    violence_alpha: float = 0.05
+    engagement_alpha: float = 0.0
+    seasonal: float = 0.1
+    persistence: float = 0.3
+    start: str = "2020-01"
+
+    def break_date(self) -> str:
+        """Date that puts ``break_at`` first among the "after" months (its first day)."""
+        return str(pd.Period(self.start, freq="M") + self.break_at) + "-01"
+
+    def index(self) -> pd.PeriodIndex:
+        return pd.period_range(self.start, periods=self.n, freq="M")
+
+
+def _deterministic_log_mean(design: ShapedDesign, which: str) -> np.ndarray:
+    t = np.arange(design.n, dtype=float)
+    after = t >= design.break_at
+    months = design.index().month.to_numpy() - 1
+    base, level, slope = (getattr(design, f"{which}_{part}") for part in ("log_mean", "level", "slope"))
+    return (base + level * after + slope * np.where(after, t - design.break_at, 0.0)
+            + design.seasonal * np.sin(2 * np.pi * months / 12))
+
+
+def _draw_counts(rng: np.random.Generator, mu: np.ndarray, alpha: float) -> np.ndarray:
+    if alpha <= 0:
+        return rng.poisson(mu).astype(float)
+    return rng.poisson(mu * rng.gamma(shape=1 / alpha, scale=alpha, size=mu.shape)).astype(float)
+
+
+def simulate_shaped_pair(scenario: str, design: ShapedDesign = ShapedDesign(), *, effect: float = 0.0,
+                         reps: int = 1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Simulate ``reps`` pairs (engagement, violence) shaped like the bundled data.
+
+    SIMULATED DATA: label results with :data:`SIMULATED_LABEL`.
+
+    Each series' log mean is its deterministic part (level, break, post-break
+    slope, annual harmonic; see :class:`ShapedDesign`) plus ``persistence``
+    times last month's deviation of ``log1p(count)`` from ``log1p`` of its
+    deterministic mean. In ``"engagement_leads"`` the violence log mean adds
+    ``effect`` times engagement's deviation last month; in
+    ``"violence_leads"`` the reverse. ``effect`` is ignored for
+    ``"independent"``. Gaps are applied after simulation (``NaN``).
+
+    Parameters
+    ----------
+    scenario : {"independent", "engagement_leads", "violence_leads"}
+    design : ShapedDesign
+    effect : float
+        Cross effect on the log scale per unit of ``log1p`` deviation.
+    reps : int
+    seed : int
+
+    Returns
+    -------
+    engagement, violence : numpy.ndarray
+        Shape ``(reps, n)``; ``NaN`` at the design's gaps.
+    """
+    if scenario not in SHAPED_SCENARIOS:
+        raise ValueError(f"scenario must be one of {sorted(SHAPED_SCENARIOS)}; got {scenario!r}")
+    rng = np.random.default_rng(seed)
+    base_v = _deterministic_log_mean(design, "violence")
+    base_e = _deterministic_log_mean(design, "engagement")
+    centre_v, centre_e = np.log1p(np.exp(base_v)), np.log1p(np.exp(base_e))
+    violence = np.zeros((reps, design.n))
+    engagement = np.zeros((reps, design.n))
+    dev_v = np.zeros(reps)
+    dev_e = np.zeros(reps)
+    for t in range(design.n):
+        log_v = base_v[t] + design.persistence * dev_v
+        log_e = base_e[t] + design.persistence * dev_e
+        if scenario == "engagement_leads":
+            log_v = log_v + effect * dev_e
+        elif scenario == "violence_leads":
+            log_e = log_e + effect * dev_v
+        violence[:, t] = _draw_counts(rng, np.exp(log_v), design.violence_alpha)
+        engagement[:, t] = _draw_counts(rng, np.exp(log_e), design.engagement_alpha)
+        dev_v = np.log1p(violence[:, t]) - centre_v[t]
+        dev_e = np.log1p(engagement[:, t]) - centre_e[t]
+    for gaps, values in ((design.violence_gaps, violence), (design.engagement_gaps, engagement)):
+        if gaps:
+            values[:, list(gaps)] = np.nan
+    return engagement, violence
+
+
+def shaped_series(values: np.ndarray, name: str, design: ShapedDesign = ShapedDesign()) -> pd.Series:
+    """One simulated row as a monthly series (``NaN`` = missing) named ``name``."""
+    return pd.Series(np.asarray(values, dtype=float), index=design.index(), name=name)
+
+
+def shaped_design_from(violence, engagement=None, *, break_date: str = "2021-08-15",
+                       base: ShapedDesign = ShapedDesign()) -> ShapedDesign:
+    """The design with the length, start, break and gap pattern of real series.
+
+    Parameters
+    ----------
+    violence : RegularSeries or pandas.Series
+        Monthly series (``NaN`` = missing); its index sets ``start`` and ``n``.
+    engagement : RegularSeries or pandas.Series, optional
+        Its missing months (on the violence index) become ``engagement_gaps``.
+    break_date : str
+        Months starting on or after it are "after" (as in the models).
+    base : ShapedDesign
+        Source of the other parameters.
+    """
+    from dataclasses import replace
+
+    from analysis.series import as_period_series
+
+    values = as_period_series(violence)
+    index = values.index
+    after = np.flatnonzero(index.to_timestamp(how="start") >= pd.Timestamp(break_date))
+    break_at = int(after[0]) if len(after) else len(index)
+    engagement_gaps: tuple[int, ...] = ()
+    if engagement is not None:
+        other = as_period_series(engagement).reindex(index)
+        engagement_gaps = tuple(int(i) for i in np.flatnonzero(other.isna().to_numpy()))
+    return replace(base, n=len(index), start=str(index[0]), break_at=break_at,
+                   violence_gaps=tuple(int(i) for i in np.flatnonzero(values.isna().to_numpy())),
+                   engagement_gaps=engagement_gaps)
