@@ -212,7 +212,7 @@ FORMATS: dict[str, FormatSpec] = {
                           "FATALITIES")))),
     "hdx_hapi_conflict": FormatSpec(
         "hdx_hapi_conflict", "HDX HAPI conflict events", HDX_HAPI_CONFLICT_COLUMNS, ",", True,
-        "violence", (Vintage("HAPI conflict-event table (monthly totals derived from ACLED)",
+        "violence", (Vintage("HAPI conflict-event table, monthly totals derived from ACLED",
                              HDX_HAPI_CONFLICT_COLUMNS, required=HDX_HAPI_REQUIRED),)),
     "gdelt_v1": FormatSpec("gdelt_v1", "GDELT 1.0 events", GDELT_V1_COLUMNS, "\t", False, "engagement"),
     "gdelt_v2": FormatSpec("gdelt_v2", "GDELT 2.0 events", GDELT_V2_COLUMNS, "\t", False, "engagement"),
@@ -332,6 +332,13 @@ def describe_line(line: str, expected_delimiter: str | None = None) -> str:
     looks = detect_line(line)
     if looks:
         text += f" (this looks like {FORMATS[looks].label})"
+    elif delimiter == "\t" and len(fields) > 3:
+        n = len(line.split("\t"))
+        nearest = min(GDELT_FIELD_COUNTS, key=lambda k: (abs(k - n), k))
+        name, label = GDELT_FIELD_COUNTS[nearest]
+        text += (f" (closest vintage: {FORMATS[name].label.split(' events')[0]} {label}: "
+                 f"{abs(n - nearest)} field{'s' if abs(n - nearest) != 1 else ''} "
+                 f"{'more' if n > nearest else 'fewer'} than that; a stray or missing tab?)")
     elif expected_delimiter == "\t" and "\t" not in line:
         text += "; the line holds no tab: wrong delimiter? expected tab-separated fields"
     elif len(fields) == 1:
@@ -401,7 +408,7 @@ def headed_layout(lines: list[str], spec: FormatSpec, file: Path) -> FileLayout:
         elif re.search(r"_v\d+_0_\d+|candidate", file.name, flags=re.IGNORECASE):
             label += ", candidate release"
     elif hxl:
-        label += " (HXL hashtag row as line 2)"
+        label += "; HXL hashtag row as line 2"
     return FileLayout(spec.name, label, hxl, extras)
 
 

@@ -102,8 +102,8 @@ from analysis.errors import DataValidationError
 from analysis.sources import _events as ev
 from analysis.sources._io import (MAX_PROBLEMS_KEPT, InputFile, ReadReport, expand_inputs,
                                   first_line_of, materialise, show)
-from analysis.sources.detect import (FORMATS, _gdelt_header_problem, describe_line, detect_line,
-                                     gdelt_layout)
+from analysis.sources.detect import (FORMATS, GDELT_FIELD_COUNTS, _gdelt_header_problem,
+                                     describe_line, detect_line, gdelt_layout)
 
 #: State-actor type codes for ``government_only``.
 STATE_ACTOR_TYPES: tuple[str, ...] = ("GOV", "MIL", "COP", "SPY", "JUD", "LEG")
@@ -382,6 +382,7 @@ def _scan_sql(source: str, version: str, types: Sequence[str], by_country: bool)
       CASE WHEN bad IN (1, 2) THEN SQLDATE
            WHEN bad = 3 THEN DATEADDED // {rule.month_divisor // 100} END AS bad_value,
       count(*) AS n,
+      {"count(*) FILTER (WHERE SOURCEURL IS NULL)" if version == "gdelt_v1" else "0"} AS n_57,
       sum(GoldsteinScale) AS goldstein,
       min(SQLDATE) AS date_first,
       max(SQLDATE) AS date_last
@@ -683,8 +684,9 @@ def _scan_part(batch: Sequence[Path], version: str, government_types: Sequence[s
             located = _locate_bad_dates(plain, version, bad_values, n_bad, LOCATED_LIMIT)
         n_rejected_lines = len(rejects[["file_id", "line"]].drop_duplicates())
         rows_read = int(groups["n"].sum()) + n_rejected_lines
-    return _Part([inp.label for inp in plain], groups.loc[bad == 0].drop(columns=["bad", "bad_value"]),
-                 report.rejected, problems, located, rows_read)
+    valid = groups.loc[bad == 0].drop(columns=["bad", "bad_value"])
+    return _Part([inp.label for inp in plain], valid, report.rejected, problems, located,
+                 rows_read)
 
 
 def _combine(parts: Sequence[_Part]) -> pd.DataFrame:
@@ -697,7 +699,8 @@ def _combine(parts: Sequence[_Part]) -> pd.DataFrame:
     if len(frames) == 1:
         return table
     return (table.groupby(list(_GROUP_KEYS), dropna=False, sort=False)
-            .agg(n=("n", "sum"), goldstein=("goldstein", lambda s: s.sum(min_count=1)),
+            .agg(n=("n", "sum"), n_57=("n_57", "sum"),
+                 goldstein=("goldstein", lambda s: s.sum(min_count=1)),
                  date_first=("date_first", "min"), date_last=("date_last", "max"))
             .reset_index())
 
@@ -728,6 +731,19 @@ def _run_parts(batches: list[list[Path]], version: str, government_types: Sequen
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def _vintage_text(inputs: _Inputs, groups: pd.DataFrame) -> str:
+    """The vintages read: for GDELT 1.0 from the lines themselves (57 or 58 fields)."""
+    if inputs.version != "gdelt_v1":
+        return "; ".join(dict.fromkeys(inputs.vintages))
+    short = int(groups["n_57"].sum())
+    found = []
+    if short:
+        found.append(f"{GDELT_FIELD_COUNTS[57][1]}: {short} lines")
+    if int(groups["n"].sum()) > short:
+        found.append(f"{GDELT_FIELD_COUNTS[58][1]}: {int(groups['n'].sum()) - short} lines")
+    return "; ".join(found)
 
 
 def scan(path: str | os.PathLike[str], fmt: str = "gdelt", *, on_bad_rows: str = "error",
@@ -810,7 +826,7 @@ def scan(path: str | os.PathLike[str], fmt: str = "gdelt", *, on_bad_rows: str =
     first, last = int(groups["month_added"].min()), int(groups["month_added"].max())
     report.extra.update({
         "source": SOURCE_LABELS[inputs.version],
-        "vintage": "; ".join(dict.fromkeys(inputs.vintages)),
+        "vintage": _vintage_text(inputs, groups),
         "engine": engine,
         "coverage": (f"{first // 100:04d}-{first % 100:02d}", f"{last // 100:04d}-{last % 100:02d}"),
         "event_dates": tuple(datetime.strptime(str(int(v)), "%Y%m%d").strftime("%Y-%m-%d")

@@ -158,6 +158,8 @@ def _gdelt(path, detection, engine: str = "duckdb", scheduler: str | None = None
     skipped["event_date_outside_coverage"] += outside
     report.skipped = skipped
     out = _base(path, detection, report) | _rows(report, accepted)
+    out["vintage"] = report.extra["vintage"]
+    out["engine"] = report.extra["engine"]
     out["date_range"] = {"first": report.extra["event_dates"][0],
                          "last": report.extra["event_dates"][1]}
     out["coverage_months"] = {"first": report.extra["coverage"][0],
