@@ -335,8 +335,8 @@ def describe_line(line: str, expected_delimiter: str | None = None) -> str:
     elif delimiter == "\t" and len(fields) > 3:
         n = len(line.split("\t"))
         nearest = min(GDELT_FIELD_COUNTS, key=lambda k: (abs(k - n), k))
-        name, label = GDELT_FIELD_COUNTS[nearest]
-        text += (f" (closest vintage: {FORMATS[name].label.split(' events')[0]} {label}: "
+        label = GDELT_FIELD_COUNTS[nearest][1]
+        text += (f" (closest vintage: GDELT {label}: "
                  f"{abs(n - nearest)} field{'s' if abs(n - nearest) != 1 else ''} "
                  f"{'more' if n > nearest else 'fewer'} than that; a stray or missing tab?)")
     elif expected_delimiter == "\t" and "\t" not in line:
