@@ -179,7 +179,7 @@ cluster = client = None
 if engine == "dask":
     from distributed import Client, LocalCluster
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, memory_limit=0)
+                           dashboard_address=":0", memory_limit=0)
     client = Client(cluster)
     options = {"engine": "dask", "scheduler": cluster.scheduler_address,
                "batch_bytes": 64 << 20}

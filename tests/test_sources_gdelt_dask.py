@@ -24,7 +24,7 @@ V1_MIXED = FIXTURES / "gdelt_v1_mixed_simulated.export.CSV"
 def scheduler():
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster:
+                                  dashboard_address=":0") as cluster:
         yield cluster.scheduler_address
 
 

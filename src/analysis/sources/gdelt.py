@@ -713,7 +713,7 @@ def _dask_client(scheduler):
         raise ImportError("engine='dask' needs dask[distributed]: pip install 'dask[distributed]'")
     if scheduler:
         return Client(scheduler), None
-    cluster = LocalCluster(threads_per_worker=1, dashboard_address=None)
+    cluster = LocalCluster(threads_per_worker=1, dashboard_address=":0")
     return Client(cluster), cluster
 
 
