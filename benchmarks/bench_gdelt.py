@@ -24,9 +24,24 @@ and imported libraries. With ``--repeat N`` the three methods take turns N
 times (so a change in the machine's load hits them alike) and each cell shows
 the fastest run.
 
+**Scaling** (``--scaling``): a folder of ``--files`` simulated 15-minute
+files (default 200) holding ``--scaling-rows`` rows in all (default 5M) is
+read by the embedded engine and by the Dask engine on a local cluster of 1
+and of 2 worker processes (one thread each; the cluster is started before
+the clock starts). The table gives rows per second per worker and each
+worker's peak memory (its own maximum resident set size), also for a folder
+of a quarter of the files, to show that memory per worker stays bounded as
+files are added (each task holds one group of files' aggregates only). From
+the 1-worker rate it projects the time to read the 2015–2026 GDELT 2.0
+archive (``--archive-rows``, default 600M: an assumed ~150,000 events a day
+over 11 years, not a count) on 8, 32 and 128 workers, assuming linear
+scaling and storage fast enough to feed them (downloading and unzipping not
+included).
+
 Usage::
 
     .venv/bin/python benchmarks/bench_gdelt.py            # 1M and 5M rows
+    .venv/bin/python benchmarks/bench_gdelt.py --scaling  # embedded vs Dask, 1 and 2 workers
     .venv/bin/python benchmarks/bench_gdelt.py --rows 200000
     .venv/bin/python benchmarks/bench_gdelt.py --repeat 3   # best of 3 on a busy machine
 """
@@ -155,12 +170,118 @@ def measure(path: Path, repeat: int = 1) -> dict[str, dict]:
     return {kind: min(r, key=lambda x: x["seconds"]) for kind, r in runs.items()}
 
 
+SCALING_CHILD = r"""
+import json, resource, sys, time
+engine, workers, folder = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+from analysis.sources import gdelt
+options = {}
+cluster = client = None
+if engine == "dask":
+    from distributed import Client, LocalCluster
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                           dashboard_address=":0", memory_limit=0)
+    client = Client(cluster)
+    options = {"engine": "dask", "scheduler": cluster.scheduler_address,
+               "batch_bytes": 64 << 20}
+t0 = time.perf_counter()
+table = gdelt.load_engagement(folder, **options)
+seconds = time.perf_counter() - t0
+if client is not None:
+    peaks = list(client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+                 .values())
+    client.close(); cluster.close()
+else:
+    peaks = [resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024]
+print(json.dumps({"seconds": seconds, "rows": table.attrs["rows_read"],
+                  "peak_mib": max(peaks), "events": int(table["events"].sum())}))
+"""
+
+
+def generate_folder(folder: Path, files: int, rows: int) -> None:
+    """``files`` simulated 15-minute GDELT 2.0 files of ``rows // files`` rows each."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    per_file = rows // files
+    for k in range(files):
+        stamp = f"20230101{k // 4:04d}{(k % 4) * 15:02d}00"
+        con.execute(GENERATE.format(n=per_file, path=str(folder / f"{stamp}.export.CSV")))
+    con.close()
+
+
+def scaling_run(engine: str, workers: int, folder: Path) -> dict:
+    out = subprocess.run([sys.executable, "-c", SCALING_CHILD, engine, str(workers), str(folder)],
+                         capture_output=True, text=True, check=False)
+    if out.returncode:
+        raise RuntimeError(f"{engine} {workers} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 60:.0f} min" if seconds >= 120 else f"{seconds:.0f} s"
+
+
+def scaling(files: int, rows: int, archive_rows: int) -> None:
+    """Print the scaling table (see the module docstring)."""
+    print(f"<!-- {os.cpu_count()} CPUs; load average at start {os.getloadavg()[0]:.2f} -->")
+    print("| files (rows) | engine | workers | wall time | rows/s | rows/s per worker | "
+          "peak memory per worker |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    per_worker_rate = None
+    events = set()
+    with tempfile.TemporaryDirectory(prefix="bench-gdelt-scaling-") as tmp:
+        folder = Path(tmp) / "gdelt"
+        folder.mkdir()
+        generate_folder(folder, files, rows)
+        quarter = Path(tmp) / "quarter"
+        quarter.mkdir()
+        for path in sorted(folder.iterdir())[: files // 4]:
+            (quarter / path.name).symlink_to(path)
+        plan = [(quarter, "dask", 2), (folder, "duckdb", 1), (folder, "dask", 1),
+                (folder, "dask", 2)]
+        for where, engine, workers in plan:
+            r = scaling_run(engine, workers, where)
+            if where == folder:
+                events.add(r["events"])
+            n_files = len(list(where.iterdir()))
+            rate = r["rows"] / r["seconds"]
+            label = "embedded DuckDB (all cores)" if engine == "duckdb" else "Dask + DuckDB"
+            each = f"{rate / workers:,.0f}" if engine == "dask" else ""
+            if engine == "dask" and workers == 1 and where == folder:
+                per_worker_rate = rate
+            print(f"| {n_files} ({r['rows']:,}) | {label} | {workers if engine == 'dask' else ''} "
+                  f"| {r['seconds']:.1f} s | {rate:,.0f} | {each} | {r['peak_mib']:,.0f} MiB |",
+                  flush=True)
+    if len(events) != 1:
+        raise SystemExit("the engines disagree")
+    print(f"<!-- load average at end {os.getloadavg()[0]:.2f} -->")
+    print()
+    print(f"Projected time for the 2015–2026 GDELT 2.0 archive (~{archive_rows / 1e6:,.0f}M rows, "
+          f"assumed), from the measured {per_worker_rate:,.0f} rows/s of one worker:")
+    print()
+    print("| workers | projected time |")
+    print("|---:|---:|")
+    for n in (8, 32, 128):
+        print(f"| {n} | {_duration(archive_rows / (per_worker_rate * n))} |")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 5_000_000])
     parser.add_argument("--repeat", type=int, default=1,
                         help="runs per measurement; the fastest is reported (the machine may be shared)")
+    parser.add_argument("--scaling", action="store_true",
+                        help="embedded engine vs Dask with 1 and 2 workers on a folder of files")
+    parser.add_argument("--files", type=int, default=200)
+    parser.add_argument("--scaling-rows", type=int, default=5_000_000)
+    parser.add_argument("--archive-rows", type=int, default=600_000_000)
     args = parser.parse_args(argv)
+    if args.scaling:
+        scaling(args.files, args.scaling_rows, args.archive_rows)
+        return
     print(f"<!-- {os.cpu_count()} CPUs; load average at start {os.getloadavg()[0]:.2f}; "
           f"best of {args.repeat} run(s) per cell -->")
     print("| rows (file size) | method | wall time | CPU time | peak memory | adapter speed-up | "

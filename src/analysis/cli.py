@@ -4,7 +4,8 @@ Subcommands:
 
 * ``analysis build``: build every report of the report set into ``reports/``;
 * ``analysis validate``: validate the reference dataset and print what it holds;
-* ``analysis inspect PATH``: summarise a UCDP GED, ACLED or GDELT download as JSON.
+* ``analysis inspect PATH``: summarise a UCDP GED, ACLED, HDX HAPI or GDELT download as
+  JSON, naming its vintage (GDELT optionally on a Dask cluster).
 """
 
 from __future__ import annotations
@@ -108,16 +109,24 @@ def validate(
 def inspect_command(
     path: str = typer.Argument(..., help="File, zip, folder or glob (quote globs)."),
     fmt: str = typer.Option("auto", "--format",
-                            help="auto, ucdp_ged, acled, gdelt, gdelt_v1, gdelt_v2 or reference."),
+                            help="auto, ucdp_ged, acled, hdx_hapi, gdelt, gdelt_v1, gdelt_v2 or "
+                                 "reference."),
+    engine: str = typer.Option("duckdb", "--engine",
+                               help="GDELT: duckdb (embedded) or dask (the same DuckDB scan as "
+                                    "Dask tasks)."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", metavar="ADDRESS",
+        help="With --engine dask: a running Dask scheduler (default: start a local cluster)."),
 ) -> None:
-    """Print what a download holds as one JSON object (rows, rejects, dates, countries, deaths)."""
+    """Print what a download holds as one JSON object (vintage, rows, rejects, dates, countries,
+    deaths)."""
     import json
 
     from analysis.sources.inspect import inspect_path
 
     try:
-        summary = inspect_path(path, fmt)
-    except ValueError as exc:  # an unknown --format
+        summary = inspect_path(path, fmt, engine=engine, scheduler=scheduler)
+    except ValueError as exc:  # an unknown --format or --engine
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)
     typer.echo(json.dumps(summary, indent=2, ensure_ascii=False))

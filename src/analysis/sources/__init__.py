@@ -3,9 +3,13 @@
 * :mod:`analysis.sources.reference`: the project's own cited reference dataset
   (``data/reference/*.csv``);
 * :mod:`analysis.sources.ucdp`: UCDP GED events → monthly violence figures;
-* :mod:`analysis.sources.acled`: ACLED exports → monthly violence figures;
+* :mod:`analysis.sources.acled`: ACLED exports (today's and older vintages) →
+  monthly violence figures;
+* :mod:`analysis.sources.hdx`: HDX HAPI conflict events (open monthly totals
+  derived from ACLED) → monthly violence figures;
 * :mod:`analysis.sources.gdelt`: GDELT 1.0/2.0 event files → monthly
-  Pakistan–Afghanistan engagement counts (DuckDB, streaming);
+  Pakistan–Afghanistan engagement counts (DuckDB, streaming; or DuckDB on a
+  Dask cluster for the whole archive);
 * :mod:`analysis.sources.detect`: format detection; :mod:`analysis.sources.inspect`:
   the ``analysis inspect`` summary.
 
@@ -28,7 +32,7 @@ from analysis.sources._io import expand_inputs
 from analysis.sources.detect import FORMATS, detect
 
 #: ``fmt`` values of :func:`load_violence`.
-VIOLENCE_FORMATS: tuple[str, ...] = ("auto", "reference", "ucdp_ged", "acled")
+VIOLENCE_FORMATS: tuple[str, ...] = ("auto", "reference", "ucdp_ged", "acled", "hdx_hapi")
 #: ``fmt`` values of :func:`load_engagement`.
 ENGAGEMENT_FORMATS: tuple[str, ...] = ("auto", "reference", "gdelt", "gdelt_v1", "gdelt_v2")
 
@@ -46,13 +50,15 @@ def load_violence(path: str | os.PathLike[str] | None = None, fmt: str = "auto",
     path : str or path-like, optional
         ``None`` or ``""``: the bundled reference file. Otherwise a file, zip,
         folder or glob (relative paths are relative to the project root).
-    fmt : {"auto", "reference", "ucdp_ged", "acled"}
-        ``"auto"`` detects the format from the header.
+    fmt : {"auto", "reference", "ucdp_ged", "acled", "hdx_hapi"}
+        ``"auto"`` detects the format (and vintage) from the header.
     **options
         Passed to the adapter: :func:`analysis.sources.ucdp.load_violence`
         (``country``, ``dyad``, ``actor``, ``type_of_violence``,
         ``on_bad_rows``) or :func:`analysis.sources.acled.load_violence`
         (``event_type``, ``sub_event_type``, ``country``, ``iso``, ``actor``,
+        ``on_bad_rows``) or :func:`analysis.sources.hdx.load_violence`
+        (``event_type``, ``location_code``, ``admin1``, ``admin_level``,
         ``on_bad_rows``). The reference table takes none.
 
     Returns
@@ -85,11 +91,16 @@ def load_violence(path: str | os.PathLike[str] | None = None, fmt: str = "auto",
         from analysis.sources import acled
 
         return acled.load_violence(path, **options)
+    if name == "hdx_hapi_conflict":
+        from analysis.sources import hdx
+
+        return hdx.load_violence(path, **options)
     note = (": GDELT feeds engagement counts only; violence comes from curated conflict data "
             "(METHODS.md §1)" if name.startswith("gdelt") else "")
     raise DataValidationError(
         [f"{detection.files[0]}: expected a violence source ({FORMATS['reference_violence'].describe()}, "
-         f"{FORMATS['ucdp_ged'].describe()} or {FORMATS['acled'].describe()}); "
+         f"{FORMATS['ucdp_ged'].describe()}, {FORMATS['acled'].describe()} or "
+         f"{FORMATS['hdx_hapi_conflict'].describe()}); "
          f"found {FORMATS[name].label}{note}"])
 
 
@@ -106,7 +117,7 @@ def load_engagement(path: str | os.PathLike[str] | None = None, fmt: str = "auto
     **options
         For GDELT: see :func:`analysis.sources.gdelt.load_engagement`
         (``government_only``, ``government_types``, ``min_sources``,
-        ``on_bad_rows``).
+        ``on_bad_rows``, ``engine`` ``"duckdb"`` or ``"dask"``, ``scheduler``).
 
     Returns
     -------

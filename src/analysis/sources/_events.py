@@ -16,7 +16,7 @@ import difflib
 import hashlib
 import re
 from datetime import date
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import pandas as pd
 
@@ -37,35 +37,66 @@ def check_on_bad_rows(value: str) -> str:
     return value
 
 
-def read_event_files(path, fmt: str, columns: Sequence[str], needed: Sequence[str]
+def read_event_files(path, fmt: str, columns: Sequence[str], needed: Sequence[str], *,
+                     legacy_encoding: Callable[[str], str | None] | None = None
                      ) -> tuple[pd.DataFrame, ReadReport]:
     """Read every file named by ``path`` (file, zip, folder or glob) in the headed-CSV
     format ``fmt`` into one text frame, with the read report (files, lines, problems).
 
+    Each file is read by its own header, whatever its vintage: columns are
+    found by canonical name (:func:`analysis.sources.detect.canonical_name`),
+    a needed column the vintage lacks is empty text, and an HXL hashtag row
+    (line 2 of HDX files) is passed over and not counted.
+
     Parameters
     ----------
     path : str or path-like
-    fmt : {"ucdp_ged", "acled"}
+    fmt : {"ucdp_ged", "acled", "hdx_hapi_conflict"}
         Format to detect (a mismatch raises with what was expected and found).
     columns : sequence of str
-        The format's full header.
+        The format's full header (for messages).
     needed : sequence of str
-        Columns the adapter uses.
+        Columns the adapter uses (canonical names).
+    legacy_encoding : callable, optional
+        Vintage label → the encoding its files may be written in when they
+        are not UTF-8 (e.g. ``"cp1252"``), or ``None``.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        Text columns ``needed`` plus ``_line``, ``_file`` and ``_vintage``.
+    report : ReadReport
+        ``extra`` holds ``vintage``, ``hxl_rows`` (files whose line 2 was
+        an HXL row) and ``encodings`` (file → encoding used).
     """
     import tempfile
     from pathlib import Path
 
-    from analysis.sources._io import materialise, read_headed_csv
-    from analysis.sources.detect import detect
+    from analysis.sources._io import materialise, read_headed_csv, sniff_encoding
+    from analysis.sources.detect import canonical_name, detect
 
     detection = detect(path, fmt)
-    report = ReadReport(fmt)
+    report = ReadReport(detection.format)
     frames = []
+    encodings: dict[str, str] = {}
+    hxl = 0
     with tempfile.TemporaryDirectory(prefix=f"{fmt}-") as tmp:
         for file in detection.files:
+            layout = detection.layout_of(file)
             for inp in materialise(file, Path(tmp)):
                 report.files.append(inp.label)
-                frames.append(to_frame(read_headed_csv(inp, columns, needed, report)))
+                encoding = "utf-8"
+                fallback = legacy_encoding(layout.vintage) if legacy_encoding else None
+                if fallback:
+                    encoding = sniff_encoding(inp.path, fallback)
+                encodings[inp.label] = encoding
+                hxl += layout.hxl_row
+                frame = to_frame(read_headed_csv(inp, tuple(columns), tuple(needed), report,
+                                                 encoding=encoding, hxl_row=layout.hxl_row,
+                                                 rename=canonical_name))
+                frame["_vintage"] = layout.vintage
+                frames.append(frame)
+    report.extra.update({"vintage": detection.vintage, "hxl_rows": hxl, "encodings": encodings})
     return pd.concat(frames, ignore_index=True), report
 
 

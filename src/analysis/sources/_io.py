@@ -200,6 +200,17 @@ def first_line(path: Path, label: str, limit: int = 1 << 20) -> str:
     DataValidationError
         If the file is empty (or holds only white space).
     """
+    return first_lines(path, label, 1, limit)[0]
+
+
+def first_lines(path: Path, label: str, n: int = 2, limit: int = 1 << 20) -> list[str]:
+    """The first ``n`` lines of a plain file (fewer if it has fewer), byte-order mark removed.
+
+    Raises
+    ------
+    DataValidationError
+        If the file is empty (or holds only white space).
+    """
     with open(path, "rb") as fh:
         head = fh.read(limit)
         if not head.strip():
@@ -209,12 +220,22 @@ def first_line(path: Path, label: str, limit: int = 1 << 20) -> str:
                     [f"{label}: the file is empty; expected a header line followed by data rows "
                      "(GDELT: tab-separated data rows)"])
             head += rest
+    return _lines_of(head, n)
+
+
+def _lines_of(head: bytes, n: int) -> list[str]:
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
-    return text.splitlines()[0] if text.splitlines() else text
+    lines = text.splitlines()
+    return lines[:n] if lines else [text]
 
 
 def first_line_of(path: Path) -> str:
     """First line of a plain or gzipped file, or of a zip's first CSV member (for detection)."""
+    return first_lines_of(path, 1)[0]
+
+
+def first_lines_of(path: Path, n: int = 2) -> list[str]:
+    """First ``n`` lines of a plain or gzipped file, or of a zip's first CSV member."""
     name = path.name.lower()
     if name.endswith(".gz"):
         try:
@@ -229,11 +250,26 @@ def first_line_of(path: Path) -> str:
             head = fh.read(1 << 20)
         label = f"{path}!{member}"
     else:
-        return first_line(path, str(path))
+        return first_lines(path, str(path), n)
     if not head.strip():
         raise DataValidationError([f"{label}: the file is empty; expected data rows"])
-    text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
-    return text.splitlines()[0]
+    return _lines_of(head, n)
+
+
+def sniff_encoding(path: Path, fallback: str = "cp1252") -> str:
+    """``"utf-8"`` if the whole file decodes as UTF-8, else ``fallback`` (read in 1 MiB blocks)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    with opener(path, "rb") as fh:
+        try:
+            while block := fh.read(1 << 20):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return fallback
+    return "utf-8"
 
 
 def has_bad_bytes(text: str) -> bool:
@@ -247,11 +283,13 @@ def show(text: str, limit: int = 60) -> str:
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
-def iter_records(inp: InputFile, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
+def iter_records(inp: InputFile, delimiter: str = ",", encoding: str = "utf-8"
+                 ) -> Iterator[tuple[int, list[str]]]:
     """CSV records of a file with the line each starts on (the header is line 1).
 
     Blank lines are yielded as empty lists (callers count and skip them). A
     quoted field may span lines; the record then starts on its first line.
+    A byte-order mark is dropped; CRLF and LF line ends are both read.
 
     Raises
     ------
@@ -259,7 +297,8 @@ def iter_records(inp: InputFile, delimiter: str = ",") -> Iterator[tuple[int, li
         On a record the CSV reader cannot parse (naming the line).
     """
     opener = gzip.open if inp.path.name.lower().endswith(".gz") else open
-    with opener(inp.path, "rt", encoding="utf-8-sig", errors="surrogateescape", newline="") as fh:
+    codec = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
+    with opener(inp.path, "rt", encoding=codec, errors="surrogateescape", newline="") as fh:
         reader = csv.reader(fh, delimiter=delimiter)
         previous_end = 0
         while True:
@@ -296,13 +335,15 @@ class TextTable:
 
 
 def read_headed_csv(inp: InputFile, expected: tuple[str, ...], needed: tuple[str, ...],
-                    report: ReadReport) -> TextTable:
+                    report: ReadReport, *, encoding: str = "utf-8", hxl_row: bool = False,
+                    rename=None) -> TextTable:
     """Read the ``needed`` columns of a comma-separated file with a header.
 
     Each data row must have as many fields as the header (else it is
     rejected as ``wrong_field_count``, with the first missing column named:
-    typical of a truncated last line) and be valid UTF-8 (else
-    ``non_utf8``, naming the column). Blank lines are skipped and counted.
+    typical of a truncated last line) and be valid text in ``encoding``
+    (else ``non_utf8``, naming the column). Blank lines (e.g. a trailing
+    empty line) are skipped and counted.
 
     Parameters
     ----------
@@ -310,19 +351,32 @@ def read_headed_csv(inp: InputFile, expected: tuple[str, ...], needed: tuple[str
     expected : tuple of str
         All columns of the format (only used in messages).
     needed : tuple of str
-        Columns to keep; the header must hold them (checked by detection).
+        Columns to keep, by their canonical names (see ``rename``); one the
+        header lacks is read as empty text (detection has checked that the
+        vintage's required columns are present).
     report : ReadReport
         Updated with rows read, rejections and skips.
+    encoding : str
+        ``"utf-8"`` (a byte-order mark is ignored) or e.g. ``"cp1252"``.
+    hxl_row : bool
+        Line 2 is a row of HXL hashtags (HDX): not read, not counted.
+    rename : callable, optional
+        Header cell → canonical name (default: stripped).
     """
-    records = iter_records(inp, ",")
+    records = iter_records(inp, ",", encoding)
     try:
         _, header = next(records)
     except StopIteration:
         raise DataValidationError([f"{inp.label}: the file is empty; expected a header line"]) from None
-    header = [h.strip() for h in header]
-    positions = [header.index(name) for name in needed]
-    pick = operator.itemgetter(*positions)
+    rename = rename or (lambda name: name.strip())
+    header = [rename(h) for h in header]
     width = len(header)
+    header.append("")  # read for a needed column the header lacks: empty text
+    positions = [header.index(name) if name in header else width for name in needed]
+    pick = operator.itemgetter(*positions)
+    if hxl_row:
+        next(records, None)
+    codec_name = "UTF-8" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
     kept: list[tuple] = []
     lines: list[int] = []
     for line, row in records:
@@ -346,9 +400,10 @@ def read_headed_csv(inp: InputFile, expected: tuple[str, ...], needed: tuple[str
         except UnicodeEncodeError:  # a lone surrogate: a byte that was not UTF-8
             bad = next(i for i, cell in enumerate(row) if has_bad_bytes(cell))
             report.reject("non_utf8",
-                          f"{inp.label}: line {line}, column '{header[bad]}': expected UTF-8 text; "
-                          f"found bytes that are not UTF-8 in '{show(row[bad])}'")
+                          f"{inp.label}: line {line}, column '{header[bad]}': expected {codec_name} "
+                          f"text; found bytes that are not {codec_name} in '{show(row[bad])}'")
             continue
+        row.append("")
         kept.append(pick(row))
         lines.append(line)
     if len(positions) == 1:

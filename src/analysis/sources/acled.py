@@ -1,15 +1,32 @@
-"""Adapter for ACLED exports (31 columns).
+"""Adapter for ACLED exports, today's and older vintages.
 
 ACLED's terms restrict redistribution: the project never bundles ACLED rows;
 this module reads a user's own export (plain CSV, a zip holding it, a folder
 or a glob).
+
+**Vintages** (see :mod:`analysis.sources.detect`): today's export (31
+lower-case columns); the 2019 to 2023 export (lower case, ``data_id``,
+``iso3``, no ``disorder_type``); and the exports before 2019: upper-case
+names (``GWNO, EVENT_ID_CNTY, EVENT_ID_NO_CNTY, EVENT_DATE, ...``),
+``ALLY_ACTOR_1``/``ALLY_ACTOR_2`` in place of ``assoc_actor_*``, no
+``SUB_EVENT_TYPE``, ``ISO`` or ``DISORDER_TYPE``, text often in Windows-1252
+(read as such when a file is not valid UTF-8) and ``EVENT_DATE`` written
+``DD/MM/YYYY`` or ``DD Month YYYY``. Their event types are mapped to
+today's by the package table ``acled_event_type_map.csv``
+(:func:`event_type_map`; the old type is kept in ``event_type_original``);
+an old type with no counterpart today (``Riots/Protests``, which today is
+split into Protests and Riots, or a type the table does not list) keeps its
+old name, and the rows are counted by type and listed by file and line
+(:attr:`ReadReport.extra` ``rows_without_counterpart``; ``analysis
+inspect`` shows them). ``iso`` is empty in these files: filter by
+``country`` instead.
 
 Output (:func:`load_violence`): canonical violence figures, one row per month
 and measure, ``basis`` ``derived_from_events``, ``source_org`` ``"ACLED"``:
 ``events`` (number of events) and ``deaths`` (sum of ``fatalities``).
 
 **Dates.** ``event_date`` is read as ``YYYY-MM-DD`` (current exports), or
-``D Month YYYY`` / ``D-Month-YYYY`` (older exports). An event counts in the
+``D Month YYYY``, ``D-Month-YYYY`` or ``DD/MM/YYYY`` (older exports). An event counts in the
 month of its ``event_date``; events with ``time_precision`` > 1 (date known
 to the week or month only) are counted and reported, as for UCDP GED.
 Dates before 1997-01-01 (ACLED's earliest coverage) or after today are
@@ -28,8 +45,10 @@ non-numeric ``fatalities`` is an error naming file, line and column (or, with
 
 from __future__ import annotations
 
+import functools
 import os
 from datetime import date
+from importlib import resources
 
 import pandas as pd
 
@@ -76,11 +95,70 @@ def inter_coding(values: pd.Series) -> str:
     return "numeric" if numeric.all() else "text" if not numeric.any() else "mixed"
 
 
+#: Vintage labels (start) of the exports whose text may be Windows-1252 and whose
+#: event types are mapped by :func:`event_type_map`.
+PRE_2019 = "export before 2019"
+
+
+@functools.lru_cache(maxsize=1)
+def event_type_map() -> pd.DataFrame:
+    """The table mapping pre-2019 ACLED event types to today's, shipped with the package.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``old_event_type``, ``event_type`` (empty: no counterpart
+        today), ``sub_event_type`` (today's sub-event type when the old type
+        names exactly one, else empty) and ``note`` (why).
+    """
+    text = resources.files("analysis.sources").joinpath("acled_event_type_map.csv")
+    with text.open(encoding="utf-8") as fh:
+        table = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    if table["old_event_type"].duplicated().any():
+        raise ValueError("acled_event_type_map.csv lists an old event type twice")
+    return table
+
+
+def _legacy_encoding(vintage: str) -> str | None:
+    return "cp1252" if vintage.startswith(PRE_2019) else None
+
+
+def map_old_event_types(frame: pd.DataFrame, report: ReadReport) -> pd.DataFrame:
+    """Today's event (and where one-to-one, sub-event) types for rows of pre-2019 exports.
+
+    Adds ``event_type_original``; rows of other vintages are unchanged.
+    Rows whose old type has no counterpart keep it and are counted in
+    ``report.extra["event_types_without_counterpart"]`` and listed (file and
+    line, first 20) in ``report.extra["rows_without_counterpart"]``.
+    """
+    frame = frame.copy()
+    frame["event_type_original"] = frame["event_type"]
+    old = frame["_vintage"].str.startswith(PRE_2019)
+    table = event_type_map().set_index("old_event_type")
+    original = frame["event_type"].str.strip()
+    new_type = original.map(table["event_type"]).where(old)
+    new_sub = original.map(table["sub_event_type"]).where(old)
+    matched = old & new_type.fillna("").ne("")
+    frame.loc[matched, "event_type"] = new_type[matched]
+    has_sub = matched & new_sub.fillna("").ne("")
+    frame.loc[has_sub, "sub_event_type"] = new_sub[has_sub]
+    orphan = old & ~matched
+    counts = original[orphan].value_counts()
+    report.extra["event_types_without_counterpart"] = {str(k): int(v) for k, v in counts.items()}
+    rows = frame.loc[orphan]
+    report.extra["rows_without_counterpart"] = [
+        f"{f}: line {n}: event type '{t}' has no counterpart today"
+        for f, n, t in zip(rows["_file"].head(20), rows["_line"].head(20),
+                           original[orphan].head(20))]
+    return frame
+
+
 def parse_event_date(values: pd.Series) -> pd.Series:
-    """``YYYY-MM-DD``, ``D Month YYYY`` or ``D-Month-YYYY`` text → dates (NaT if none fits)."""
+    """``YYYY-MM-DD``, ``D Month YYYY``, ``D-Month-YYYY`` or ``DD/MM/YYYY`` text → dates
+    (NaT if none fits)."""
     parsed = ev.iso_day(values)
     text = values.astype(str).str.strip()
-    for fmt in ("%d %B %Y", "%d-%B-%Y"):
+    for fmt in ("%d %B %Y", "%d-%B-%Y", "%d/%m/%Y"):
         todo = parsed.isna()
         if todo.any():
             parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
@@ -102,16 +180,19 @@ def read_events(path: str | os.PathLike[str], on_bad_rows: str = "error"
     events : pandas.DataFrame
         Columns of :data:`NEEDED` (text) with ``event_date`` a timestamp,
         ``fatalities``/``time_precision`` int64, ``inter1_label``,
-        ``inter2_label`` and ``month`` (``Period[M]``).
+        ``inter2_label``, ``event_type_original`` and ``month`` (``Period[M]``).
     report : ReadReport
-        ``extra`` holds ``inter_coding`` and ``events_imprecise_date``.
+        ``extra`` holds ``vintage``, ``encodings``, ``inter_coding``,
+        ``events_imprecise_date`` and the old event types without counterpart.
     """
     ev.check_on_bad_rows(on_bad_rows)
-    frame, report = ev.read_event_files(path, "acled", ACLED_COLUMNS, NEEDED)
+    frame, report = ev.read_event_files(path, "acled", ACLED_COLUMNS, NEEDED,
+                                        legacy_encoding=_legacy_encoding)
+    frame = map_old_event_types(frame, report)
     checks = ev.RowChecks(frame)
     when = parse_event_date(frame["event_date"])
     checks.check(when.notna(), "event_date",
-                 "a real date written YYYY-MM-DD (or D Month YYYY)", "invalid_date")
+                 "a real date written YYYY-MM-DD (or D Month YYYY, or DD/MM/YYYY)", "invalid_date")
     checks.check(ev.in_range(when, FIRST_DATE), "event_date",
                  f"a date from {FIRST_DATE} (ACLED's earliest) to today ({date.today()})",
                  "date_out_of_range")
@@ -133,7 +214,7 @@ def read_events(path: str | os.PathLike[str], on_bad_rows: str = "error"
         "events_imprecise_date": int((good["time_precision"] > 1).sum()),
         "inter_coding": inter_coding(pd.concat([good["inter1"], good["inter2"]])),
     })
-    return good.drop(columns=["_file"]).reset_index(drop=True), report
+    return good.drop(columns=["_file", "_vintage"]).reset_index(drop=True), report
 
 
 def _filter(events: pd.DataFrame, filters: dict[str, list], label: str) -> pd.DataFrame:
@@ -158,6 +239,13 @@ def rule_text(report: ReadReport) -> str:
     """The date rule with its counts, plus skipped rows, for ``scope_note``."""
     text = (f"{DATE_RULE} ({report.extra['events_imprecise_date']} events in the file have "
             "time_precision > 1)")
+    if PRE_2019 in report.extra.get("vintage", ""):
+        text += "; event types of the pre-2019 export mapped to today's (acled_event_type_map.csv)"
+        orphans = report.extra.get("event_types_without_counterpart", {})
+        if orphans:
+            listed = ", ".join(f"{k}: {v}" for k, v in orphans.items())
+            text += (f"; {sum(orphans.values())} rows keep an old type with no counterpart "
+                     f"today ({listed})")
     if report.n_rejected:
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(report.rejected.items()))
         text += f"; {report.n_rejected} invalid rows left out ({reasons})"

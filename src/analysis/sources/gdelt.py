@@ -1,9 +1,28 @@
-"""Adapter for GDELT event files, 1.0 (58 columns) and 2.0 (61 columns).
+"""Adapter for GDELT event files, 1.0 (57 or 58 columns) and 2.0 (61 columns).
 
 Input: tab-separated files with no header line, plain, gzipped or zipped
-(``YYYYMMDD.export.CSV.zip`` for 1.0, ``YYYYMMDDHHMMSS.export.CSV.zip`` for
-2.0); one file, a folder or a glob of daily files. All files read together
+(``YYYYMMDD.export.CSV.zip`` for 1.0, ``YYYYMMDDHHMMSS.export.CSV.zip`` and
+``YYYYMMDDHHMMSS.translation.export.CSV.zip`` for the main and translingual
+streams of 2.0); one file, a folder or a glob. All files read together
 must be of one version.
+
+**Vintages.** GDELT 1.0 back-file lines (events 1979 to March 2013) have 57
+fields, with no ``SOURCEURL``; daily files since April 2013 have 58. Both
+may occur in one file or folder and are read together (1.0 is read with
+null padding; a line of fewer than 57 fields is rejected as
+``wrong_field_count``, and in 1.0 files an empty numeric field is a type
+error rather than a missing value). Actor and type codes are stripped of
+surrounding spaces (some 2013 files write `` UIS``). ``GLOBALEVENTID`` is
+not used (``0`` occurs), nor is ``SOURCEURL`` (sometimes a name such as
+``BBC Monitoring``, not a URL). The 2.0 translingual stream has the main
+stream's 61 columns; its events are distinct and are counted with them.
+
+**Engines.** ``engine="duckdb"`` (default) scans the batches in this
+process. ``engine="dask"`` runs the very same scan of each group of files
+(:func:`_scan_part`) as a task on a Dask cluster (``scheduler=`` its
+address, or a new ``distributed.LocalCluster``) and adds the partial
+tables exactly (:func:`_combine`): counts and sums add, nothing is
+approximated, and the rejected rows keep their file and line.
 
 **Reading.** DuckDB streams the files and aggregates as it reads: only the
 columns used are materialised, and only aggregates (a few thousand rows)
@@ -83,7 +102,8 @@ from analysis.errors import DataValidationError
 from analysis.sources import _events as ev
 from analysis.sources._io import (MAX_PROBLEMS_KEPT, InputFile, ReadReport, expand_inputs,
                                   first_line_of, materialise, show)
-from analysis.sources.detect import FORMATS, _gdelt_header_problem, describe_line, detect_line
+from analysis.sources.detect import (FORMATS, GDELT_FIELD_COUNTS, _gdelt_header_problem,
+                                     describe_line, detect_line, gdelt_layout)
 
 #: State-actor type codes for ``government_only``.
 STATE_ACTOR_TYPES: tuple[str, ...] = ("GOV", "MIL", "COP", "SPY", "JUD", "LEG")
@@ -152,6 +172,7 @@ def type_categories() -> dict[str, str]:
 class _Inputs:
     version: str
     files: list[Path]
+    vintages: list[str]
 
 
 def _inputs(path, fmt: str, report: ReadReport, on_bad_rows: str) -> _Inputs:
@@ -160,7 +181,8 @@ def _inputs(path, fmt: str, report: ReadReport, on_bad_rows: str) -> _Inputs:
     allowed = {"gdelt": ("gdelt_v1", "gdelt_v2"), "gdelt_v1": ("gdelt_v1",),
                "gdelt_v2": ("gdelt_v2",)}[fmt]
     version: str | None = None
-    kept = []
+    kept: list[Path] = []
+    vintages: list[str] = []
     for file in expand_inputs(path):
         try:
             line = first_line_of(file)
@@ -185,9 +207,10 @@ def _inputs(path, fmt: str, report: ReadReport, on_bad_rows: str) -> _Inputs:
                  f"found {describe_line(line)}: files of one version only"])
         version = name
         kept.append(file)
+        vintages.append(gdelt_layout(line, file).vintage)
     if version is None:
         raise DataValidationError([f"{path}: no readable GDELT file"])
-    return _Inputs(version, kept)
+    return _Inputs(version, kept, vintages)
 
 
 def _uncompressed_size(file: Path) -> int:
@@ -232,19 +255,29 @@ def _sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+#: GDELT 1.0 is read with null padding, so that back-file lines (57 fields, no SOURCEURL) and
+#: daily lines (58) mix; the NULL string is then a byte no file holds, so that an empty field
+#: is empty (VARCHAR) or a type error (numbers), and only a padded field is NULL: a NULL
+#: ``DATEADDED`` (field 57) marks a line of fewer than 57 fields.
+_NEVER_NULL = "\x01"
+
+
 def _read_csv_sql(paths: Sequence[str], version: str) -> str:
     columns = FORMATS[version].columns
     spec = ", ".join(f"{_sql_text(c)}: {_sql_text(_TYPES.get(c, 'VARCHAR'))}" for c in columns)
     files = "[" + ", ".join(_sql_text(p) for p in paths) + "]"
+    padding = (f"null_padding=true, nullstr={_sql_text(_NEVER_NULL)}, "
+               if version == "gdelt_v1" else "")
     return (f"read_csv({files}, delim='\\t', header=false, quote='', escape='', "
-            f"auto_detect=false, columns={{{spec}}}, "
+            f"auto_detect=false, {padding}columns={{{spec}}}, "
             "store_rejects=true, rejects_table='rejects', rejects_scan='rejects_scan')")
 
 
-#: ``bad`` codes of the scan (why a row's dates cannot be used) and the reason each is counted
+#: ``bad`` codes of the scan (why a row cannot be used) and the reason each is counted
 #: under: 1 ``SQLDATE`` empty or not a calendar date, 2 ``SQLDATE`` out of range, 3
-#: ``DATEADDED`` empty or its month out of range.
-_BAD_DATE_REASONS = {1: "invalid_date", 2: "date_out_of_range", 3: "date_out_of_range"}
+#: ``DATEADDED`` empty or its month out of range, 4 (GDELT 1.0) fewer than 57 fields.
+_BAD_DATE_REASONS = {1: "invalid_date", 2: "date_out_of_range", 3: "date_out_of_range",
+                     4: "wrong_field_count"}
 
 
 @dataclass(frozen=True)
@@ -278,9 +311,11 @@ class _DateRule:
             return 3
         return 0
 
-    def sql(self) -> str:
-        """SQL of the ``bad`` code, over columns ``SQLDATE``, ``DATEADDED`` and ``added_month``."""
-        return (f"CASE WHEN SQLDATE IS NULL OR NOT {_calendar_sql('SQLDATE')} THEN 1 "
+    def sql(self, padded: bool = False) -> str:
+        """SQL of the ``bad`` code, over columns ``SQLDATE``, ``DATEADDED`` and ``added_month``;
+        with ``padded`` (GDELT 1.0) a NULL ``DATEADDED`` is a short line (code 4)."""
+        short = "WHEN DATEADDED IS NULL THEN 4 " if padded else ""
+        return (f"CASE {short}WHEN SQLDATE IS NULL OR NOT {_calendar_sql('SQLDATE')} THEN 1 "
                 f"WHEN SQLDATE NOT BETWEEN {self.low} AND {self.high} THEN 2 "
                 f"WHEN DATEADDED IS NULL OR NOT (added_month % 100 BETWEEN 1 AND 12 AND "
                 f"added_month BETWEEN {self.first_month} AND {self.last_month}) THEN 3 "
@@ -310,7 +345,8 @@ def _is_calendar_number(value: int) -> bool:
 
 def _state_sql(actor: str, types: Sequence[str]) -> str:
     listed = ", ".join(_sql_text(t) for t in types) or "NULL"
-    return " OR ".join(f"coalesce(Actor{actor}Type{k}Code IN ({listed}), false)" for k in (1, 2, 3))
+    return " OR ".join(f"coalesce(trim(Actor{actor}Type{k}Code) IN ({listed}), false)"
+                       for k in (1, 2, 3))
 
 
 def _scan_sql(source: str, version: str, types: Sequence[str], by_country: bool) -> str:
@@ -324,19 +360,21 @@ def _scan_sql(source: str, version: str, types: Sequence[str], by_country: bool)
     reason, the coverage and the date range are then read from the groups.
     """
     rule = _DateRule.of(version)
-    country = "Actor1CountryCode" if by_country else "NULL"
+    country = "trim(Actor1CountryCode)" if by_country else "NULL"
     return f"""
     WITH rows AS (
-      SELECT *, DATEADDED // {rule.month_divisor} AS added_month, {rule.sql()} AS bad
+      SELECT *, DATEADDED // {rule.month_divisor} AS added_month,
+             {rule.sql(padded=version == "gdelt_v1")} AS bad,
+             trim(Actor1CountryCode) AS a1, trim(Actor2CountryCode) AS a2
       FROM {source})
     SELECT
       bad,
-      CASE WHEN Actor1CountryCode = 'PAK' AND Actor2CountryCode = 'AFG' THEN 1
-           WHEN Actor1CountryCode = 'AFG' AND Actor2CountryCode = 'PAK' THEN 2
+      CASE WHEN a1 = 'PAK' AND a2 = 'AFG' THEN 1
+           WHEN a1 = 'AFG' AND a2 = 'PAK' THEN 2
            ELSE 0 END AS dir,
       CASE WHEN bad = 0 THEN added_month END AS month_added,
       CASE WHEN dir > 0 THEN SQLDATE // 100 END AS ym,
-      CASE WHEN dir > 0 THEN EventCode END AS code,
+      CASE WHEN dir > 0 THEN trim(EventCode) END AS code,
       CASE WHEN dir > 0 THEN QuadClass END AS quad,
       CASE WHEN dir > 0 THEN ({_state_sql('1', types)}) AND ({_state_sql('2', types)}) END AS state_pair,
       CASE WHEN dir > 0 THEN NumSources END AS n_sources,
@@ -344,6 +382,7 @@ def _scan_sql(source: str, version: str, types: Sequence[str], by_country: bool)
       CASE WHEN bad IN (1, 2) THEN SQLDATE
            WHEN bad = 3 THEN DATEADDED // {rule.month_divisor // 100} END AS bad_value,
       count(*) AS n,
+      {"count(*) FILTER (WHERE SOURCEURL IS NULL)" if version == "gdelt_v1" else "0"} AS n_57,
       sum(GoldsteinScale) AS goldstein,
       min(SQLDATE) AS date_first,
       max(SQLDATE) AS date_last
@@ -376,6 +415,12 @@ def _bad_utf8_columns(path: Path, lines: set[int], columns: Sequence[str]) -> di
     return found
 
 
+def _field_counts(columns: Sequence[str]) -> str:
+    """``"57 or 58"`` for GDELT 1.0 (back-file or daily lines), else the column count."""
+    n = len(columns)
+    return f"{n - 1} or {n}" if n == len(FORMATS["gdelt_v1"].columns) else str(n)
+
+
 def _reject_message(row, labels: dict[int, str], columns: Sequence[str],
                     utf8_columns: dict[tuple[int, int], str]) -> tuple[str, str]:
     label = labels.get(int(row.file_id), "?")
@@ -384,7 +429,7 @@ def _reject_message(row, labels: dict[int, str], columns: Sequence[str],
     if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
         found = len(str(row.csv_line).split("\t"))
         what = "the line looks truncated" if kind == "MISSING COLUMNS" else "extra tabs?"
-        return "wrong_field_count", (f"{label}: line {line}: expected {len(columns)} "
+        return "wrong_field_count", (f"{label}: line {line}: expected {_field_counts(columns)} "
                                      f"tab-separated fields; found {found}; {what}")
     column = str(row.column_name)
     if kind in _UTF8_ERRORS:
@@ -392,9 +437,13 @@ def _reject_message(row, labels: dict[int, str], columns: Sequence[str],
         return "non_utf8", (f"{label}: line {line}, column '{column}': expected UTF-8 text; "
                             "found bytes that are not UTF-8")
     if kind == "CAST":
-        fields = str(row.csv_line).split("\t")
+        fields = str(row.csv_line).rstrip("\r\n").split("\t")
+        fields += [""] * (len(columns) - len(fields) == 1)  # a GDELT 1.0 back-file line
         value = fields[columns.index(column)] if column in columns and \
             len(fields) == len(columns) else "?"
+        if column == "DATEADDED" and value.strip() == "":
+            return "date_out_of_range", (f"{label}: line {line}, column 'DATEADDED': expected a "
+                                         f"date-time from {FIRST_DATE} to today; found ''")
         reason = "invalid_date" if column == "SQLDATE" else "wrong_type"
         words = _TYPE_WORDS.get(column) or _TYPE_WORDS.get(_TYPES.get(column, ""), "a valid value")
         return reason, (f"{label}: line {line}, column '{column}': expected {words}; "
@@ -493,15 +542,27 @@ def _locate_bad_dates(inputs: Sequence[InputFile], version: str, bad_values: pd.
             break
         text = str(int(value)).encode()
         # SQLDATE is field 2 (tab after it); bad_value of DATEADDED is its first 8 digits.
-        needles.append(b"\t" + text + (b"\t" if code != 3 or version == "gdelt_v1" else b""))
+        # (DATEADDED may end the line: GDELT 1.0 back-files have no SOURCEURL after it).
+        needles.append(b"\t" + text + (b"\t" if code != 3 else b""))
     found: list[tuple[str, int, str]] = []
 
+    padded = version == "gdelt_v1"
+
     def check(label: str, line_no: int, raw: bytes) -> bool:
-        fields = raw.rstrip(b"\r\n").decode("utf-8", errors="replace").split("\t")
+        text = raw.rstrip(b"\r\n").decode("utf-8", errors="replace")
+        if not text.strip():
+            return False  # a blank line: DuckDB passes it over
+        fields = text.split("\t")
+        if padded and len(fields) == len(columns) - 1:
+            fields.append("")  # a back-file line: no SOURCEURL
         if len(fields) == len(columns):
             message = _date_problem(fields, rule, i_date, i_added, f"{label}: line {line_no}")
             if message:
                 found.append((label, line_no, message))
+        elif padded and len(fields) < len(columns) - 1:
+            found.append((label, line_no, f"{label}: line {line_no}: expected "
+                          f"{_field_counts(columns)} tab-separated fields; found {len(fields)}; "
+                          "the line looks truncated"))
         return len(found) >= wanted
 
     if needles:
@@ -527,7 +588,7 @@ class Scan:
 
 
 def _scan_batch(plain: Sequence[InputFile], version: str, government_types: Sequence[str],
-                by_country: bool) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, str],
+                by_country: bool, threads: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, str],
                                            dict[int, Path]]:
     """One DuckDB pass over ``plain``: groups, rejected lines, and file ids → labels and paths."""
     import duckdb
@@ -535,6 +596,8 @@ def _scan_batch(plain: Sequence[InputFile], version: str, government_types: Sequ
     con = duckdb.connect()
     try:
         _quiet_progress(con)
+        if threads:
+            con.execute(f"SET threads = {int(threads)}")
         source = _read_csv_sql([str(inp.path) for inp in plain], version)
         groups = con.execute(_scan_sql(source, version, government_types, by_country)).df()
         rejects = con.execute(
@@ -572,9 +635,120 @@ def _rejected_lines(rejects: pd.DataFrame, labels: dict[int, str], paths: dict[i
     return problems
 
 
+#: Group keys of the scan's output (the rest are sums, minima and maxima).
+_GROUP_KEYS = ("dir", "month_added", "ym", "code", "quad", "state_pair", "n_sources",
+               "actor1_country")
+#: Engines of :func:`scan`.
+ENGINES: tuple[str, ...] = ("duckdb", "dask")
+#: Uncompressed bytes per Dask task (each task is one DuckDB scan of its files).
+DASK_TASK_BYTES = 256 << 20
+#: Lines with bad dates located (for messages) per read, as in the embedded engine.
+LOCATED_LIMIT = 20
+
+
+@dataclass
+class _Part:
+    """What one DuckDB scan of a group of files found (combined exactly by :func:`_combine`)."""
+
+    files: list[str]
+    groups: pd.DataFrame
+    rejected: Counter
+    problems: list[tuple[str, int, str]]
+    date_problems: list[tuple[str, int, str]]
+    rows_read: int
+
+
+def _scan_part(batch: Sequence[Path], version: str, government_types: Sequence[str],
+               by_country: bool, threads: int | None = None) -> _Part:
+    """Scan one group of files: the unit of work of both engines (a Dask task runs exactly this).
+
+    Zips are stream-extracted to a temporary folder, the files read by one
+    DuckDB statement (:func:`_scan_sql`), DuckDB's rejected lines worded,
+    and the lines of rows with bad dates located.
+    """
+    report = ReadReport(version)
+    with tempfile.TemporaryDirectory(prefix="gdelt-") as tmp:
+        plain = [inp for file in batch for inp in materialise(Path(file), Path(tmp))]
+        groups, rejects, labels, paths = _scan_batch(plain, version, government_types,
+                                                     by_country, threads)
+        problems = _rejected_lines(rejects, labels, paths, FORMATS[version].columns, report)
+        bad = groups["bad"]
+        for code, reason in _BAD_DATE_REASONS.items():
+            n = int(groups.loc[bad == code, "n"].sum())
+            if n:
+                report.rejected[reason] += n
+        n_bad = int(groups.loc[bad > 0, "n"].sum())
+        located = []
+        if n_bad:
+            bad_values = groups.loc[bad > 0, ["bad", "bad_value"]].drop_duplicates()
+            located = _locate_bad_dates(plain, version, bad_values, n_bad, LOCATED_LIMIT)
+        n_rejected_lines = len(rejects[["file_id", "line"]].drop_duplicates())
+        rows_read = int(groups["n"].sum()) + n_rejected_lines
+    valid = groups.loc[bad == 0].drop(columns=["bad", "bad_value"])
+    return _Part([inp.label for inp in plain], valid, report.rejected, problems, located,
+                 rows_read)
+
+
+def _combine(parts: Sequence[_Part]) -> pd.DataFrame:
+    """The groups of several parts as one table: counts and sums add, first and last dates
+    are the minimum and maximum (exact: nothing is approximated)."""
+    frames = [p.groups for p in parts if len(p.groups)]
+    if not frames:
+        return parts[0].groups if parts else pd.DataFrame()
+    table = pd.concat(frames, ignore_index=True)
+    if len(frames) == 1:
+        return table
+    return (table.groupby(list(_GROUP_KEYS), dropna=False, sort=False)
+            .agg(n=("n", "sum"), n_57=("n_57", "sum"),
+                 goldstein=("goldstein", lambda s: s.sum(min_count=1)),
+                 date_first=("date_first", "min"), date_last=("date_last", "max"))
+            .reset_index())
+
+
+def _dask_client(scheduler):
+    """A Dask client: on ``scheduler`` (an address), or on a new local cluster."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:  # pragma: no cover - dask is a dependency
+        raise ImportError("engine='dask' needs dask[distributed]: pip install 'dask[distributed]'")
+    if scheduler:
+        return Client(scheduler), None
+    cluster = LocalCluster(threads_per_worker=1, dashboard_address=":0")
+    return Client(cluster), cluster
+
+
+def _run_parts(batches: list[list[Path]], version: str, government_types: Sequence[str],
+               by_country: bool, engine: str, scheduler) -> list[_Part]:
+    if engine == "duckdb":
+        return [_scan_part(b, version, government_types, by_country) for b in batches]
+    client, cluster = _dask_client(scheduler)
+    try:
+        futures = client.map(_scan_part, batches, version=version,
+                             government_types=tuple(government_types), by_country=by_country,
+                             threads=1, pure=False)
+        return client.gather(futures)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _vintage_text(inputs: _Inputs, groups: pd.DataFrame) -> str:
+    """The vintages read: for GDELT 1.0 from the lines themselves (57 or 58 fields)."""
+    if inputs.version != "gdelt_v1":
+        return "; ".join(dict.fromkeys(inputs.vintages))
+    short = int(groups["n_57"].sum())
+    found = []
+    if short:
+        found.append(f"{GDELT_FIELD_COUNTS[57][1]}: {short} lines")
+    if int(groups["n"].sum()) > short:
+        found.append(f"{GDELT_FIELD_COUNTS[58][1]}: {int(groups['n'].sum()) - short} lines")
+    return "; ".join(found)
+
+
 def scan(path: str | os.PathLike[str], fmt: str = "gdelt", *, on_bad_rows: str = "error",
          government_types: Sequence[str] = STATE_ACTOR_TYPES, by_country: bool = False,
-         batch_bytes: int = BATCH_BYTES) -> Scan:
+         batch_bytes: int | None = None, engine: str = "duckdb", scheduler=None) -> Scan:
     """Stream GDELT files through DuckDB into small aggregates.
 
     Each batch of files is read once, by one SQL statement that counts every
@@ -592,8 +766,19 @@ def scan(path: str | os.PathLike[str], fmt: str = "gdelt", *, on_bad_rows: str =
         Type codes that make an actor a state actor (``state_pair`` column).
     by_country : bool
         Also count rows by ``Actor1CountryCode`` (for ``analysis inspect``).
-    batch_bytes : int
-        Uncompressed bytes per DuckDB scan.
+    batch_bytes : int, optional
+        Uncompressed bytes per DuckDB scan (default :data:`BATCH_BYTES`;
+        with Dask, per task: :data:`DASK_TASK_BYTES`).
+    engine : {"duckdb", "dask"}
+        ``"duckdb"``: the batches are scanned one after another in this
+        process (DuckDB uses every core). ``"dask"``: each batch is one Dask
+        task running the same scan (:func:`_scan_part`, one DuckDB thread),
+        on the cluster at ``scheduler`` or on a new ``LocalCluster``; the
+        workers must see the files at the same paths. The partial tables
+        are combined exactly (:func:`_combine`), so both engines give the
+        same result.
+    scheduler : str, optional
+        Address of a running Dask scheduler (``tcp://host:8786``).
 
     Returns
     -------
@@ -607,32 +792,27 @@ def scan(path: str | os.PathLike[str], fmt: str = "gdelt", *, on_bad_rows: str =
     """
     if fmt not in ("gdelt", "gdelt_v1", "gdelt_v2"):
         raise ValueError(f"fmt must be gdelt, gdelt_v1 or gdelt_v2; got {fmt!r}")
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}; got {engine!r}")
+    if scheduler and engine != "dask":
+        raise ValueError("scheduler= needs engine='dask'")
     ev.check_on_bad_rows(on_bad_rows)
     report = ReadReport("gdelt")
     inputs = _inputs(path, fmt, report, on_bad_rows)
     report.format = inputs.version
-    columns = FORMATS[inputs.version].columns
-    parts = []
+    if batch_bytes is None:
+        batch_bytes = DASK_TASK_BYTES if engine == "dask" else BATCH_BYTES
+    batches = list(_batches(inputs.files, batch_bytes))
+    parts = _run_parts(batches, inputs.version, government_types, by_country, engine, scheduler)
     problems: list[tuple[str, int, str]] = []
-    for batch in _batches(inputs.files, batch_bytes):
-        with tempfile.TemporaryDirectory(prefix="gdelt-") as tmp:
-            plain = [inp for file in batch for inp in materialise(file, Path(tmp))]
-            report.files.extend(inp.label for inp in plain)
-            groups, rejects, labels, paths = _scan_batch(plain, inputs.version, government_types,
-                                                         by_country)
-            problems.extend(_rejected_lines(rejects, labels, paths, columns, report))
-            bad = groups["bad"]
-            for code, reason in _BAD_DATE_REASONS.items():
-                n = int(groups.loc[bad == code, "n"].sum())
-                if n:
-                    report.rejected[reason] += n
-            n_bad = int(groups.loc[bad > 0, "n"].sum())
-            if n_bad:
-                bad_values = groups.loc[bad > 0, ["bad", "bad_value"]].drop_duplicates()
-                problems.extend(_locate_bad_dates(plain, inputs.version, bad_values, n_bad))
-            n_rejected_lines = len(rejects[["file_id", "line"]].drop_duplicates())
-            report.rows_read += int(groups["n"].sum()) + n_rejected_lines
-            parts.append(groups.loc[bad == 0].drop(columns=["bad", "bad_value"]))
+    located: list[tuple[str, int, str]] = []
+    for part in parts:
+        report.files.extend(part.files)
+        report.rejected.update(part.rejected)
+        report.rows_read += part.rows_read
+        problems.extend(part.problems)
+        located.extend(part.date_problems)
+    problems.extend(sorted(located, key=lambda p: (p[0], p[1]))[:LOCATED_LIMIT])
     problems.sort(key=lambda p: (p[0], p[1]))
     report.problems.extend(m for _, _, m in problems[:MAX_PROBLEMS_KEPT - len(report.problems)])
     if on_bad_rows == "error" and report.n_rejected:
@@ -640,12 +820,14 @@ def scan(path: str | os.PathLike[str], fmt: str = "gdelt", *, on_bad_rows: str =
         if report.n_rejected > len(shown):
             shown.append(f"... {report.n_rejected} rejected row(s) in all")
         raise DataValidationError(shown)
-    groups = pd.concat(parts, ignore_index=True)
+    groups = _combine(parts)
     if groups.empty:
         raise DataValidationError([f"{path}: no valid GDELT rows; nothing to count"])
     first, last = int(groups["month_added"].min()), int(groups["month_added"].max())
     report.extra.update({
         "source": SOURCE_LABELS[inputs.version],
+        "vintage": _vintage_text(inputs, groups),
+        "engine": engine,
         "coverage": (f"{first // 100:04d}-{first % 100:02d}", f"{last // 100:04d}-{last % 100:02d}"),
         "event_dates": tuple(datetime.strptime(str(int(v)), "%Y%m%d").strftime("%Y-%m-%d")
                              for v in (groups["date_first"].min(), groups["date_last"].max())),
@@ -712,6 +894,8 @@ def counts_from_scan(result: Scan, *, government_only: bool = False,
     table.attrs.update({
         "kind": "counts",
         "source": report.extra["source"],
+        "vintage": report.extra["vintage"],
+        "engine": report.extra["engine"],
         "files": list(report.files),
         "coverage": report.extra["coverage"],
         "options": {"government_only": government_only,
@@ -730,7 +914,8 @@ def load_engagement(path: str | os.PathLike[str], fmt: str = "gdelt", *,
                     government_only: bool = False,
                     government_types: Sequence[str] = STATE_ACTOR_TYPES,
                     min_sources: int = 1, on_bad_rows: str = "error",
-                    batch_bytes: int = BATCH_BYTES) -> pd.DataFrame:
+                    batch_bytes: int | None = None, engine: str = "duckdb",
+                    scheduler=None) -> pd.DataFrame:
     """Monthly Pakistan–Afghanistan engagement counts derived from GDELT files.
 
     Parameters
@@ -745,8 +930,14 @@ def load_engagement(path: str | os.PathLike[str], fmt: str = "gdelt", *,
     min_sources : int
         Keep events with ``NumSources`` ≥ this; 2 means "more than one source".
     on_bad_rows : {"error", "skip"}
-    batch_bytes : int
+    batch_bytes : int, optional
         Uncompressed bytes per DuckDB scan (bounds temporary disk use).
+    engine : {"duckdb", "dask"}
+        The embedded engine (default), or the same DuckDB scan run as Dask
+        tasks on a cluster (see :func:`scan`); the tables are identical.
+    scheduler : str, optional
+        With ``engine="dask"``: address of a running Dask scheduler; none
+        starts a ``distributed.LocalCluster`` for this call.
 
     Returns
     -------
@@ -763,7 +954,8 @@ def load_engagement(path: str | os.PathLike[str], fmt: str = "gdelt", *,
         counts of rows read, rejected, skipped and filtered out.
     """
     result = scan(path, fmt, on_bad_rows=on_bad_rows,
-                  government_types=tuple(government_types), batch_bytes=batch_bytes)
+                  government_types=tuple(government_types), batch_bytes=batch_bytes,
+                  engine=engine, scheduler=scheduler)
     table = counts_from_scan(result, government_only=government_only, min_sources=min_sources)
     table.attrs["options"]["government_types"] = list(government_types) if government_only else []
     return table

@@ -4,7 +4,10 @@
 of its adapter (bad rows are left out and counted by reason, never raised)
 and returns one JSON-ready dict:
 
-* ``path``, ``format`` (detected), ``format_label``, ``files``;
+* ``path``, ``format`` (detected), ``vintage`` (which published layout, e.g.
+  ``"19.1 (42 columns; the layout of 17.1 to 19.1)"``), ``format_label``,
+  ``files``; ``hxl_hashtag_rows``: files whose line 2 was an HXL row
+  (HDX), neither read nor counted;
 * ``rows_read`` (data rows, header and blank lines excluded),
   ``rows_accepted``, ``rows_rejected`` (by reason), ``rows_skipped`` (by
   documented rule, e.g. blank lines, empty files, GDELT events dated outside
@@ -17,7 +20,13 @@ and returns one JSON-ready dict:
   ``null`` for GDELT (no deaths) and the reference engagement table;
 * format-specific facts: the date rule and its counts (UCDP multi-month and
   imprecise events; ACLED imprecise dates and ``inter`` coding; GDELT dyad
-  events by direction, state-actor pairs, multi-source events).
+  events by direction, state-actor pairs, multi-source events; old ACLED
+  event types with no counterpart today, by type and with their lines; HDX
+  HAPI rows by event type and rows without fatalities).
+
+GDELT is read by the embedded DuckDB engine, or with ``engine="dask"`` by
+the same DuckDB query on a Dask cluster (``analysis inspect PATH --engine
+dask [--scheduler ADDRESS]``).
 
 A file-level problem (empty file, wrong format, zip without CSV, missing
 columns) gives ``{"path", "format", "error": [...]}`` instead.
@@ -52,6 +61,7 @@ def _base(path, detection, report) -> dict:
     return {
         "path": str(path),
         "format": detection.format,
+        "vintage": detection.vintage,
         "format_label": FORMATS[detection.format].label,
         "files": list(report.files) if report else [str(f) for f in detection.files],
     }
@@ -79,6 +89,7 @@ def _ucdp(path, detection) -> dict:
     out["deaths"] = {"best": int(events["best"].sum()), "low": int(events["low"].sum()),
                      "high": int(events["high"].sum())}
     out["rows_by_type_of_violence"] = _counts(events["type_of_violence"])
+    out["hxl_hashtag_rows"] = report.extra["hxl_rows"]
     out["date_rule"] = report.extra["date_rule"]
     out["events_spanning_months"] = report.extra["events_spanning_months"]
     out["events_imprecise_date"] = report.extra["events_imprecise_date"]
@@ -99,16 +110,43 @@ def _acled(path, detection) -> dict:
     out["deaths"] = {"fatalities": int(events["fatalities"].sum())}
     out["rows_by_event_type"] = _counts(events["event_type"])
     out["inter_coding"] = report.extra["inter_coding"]
+    out["encodings"] = sorted(set(report.extra["encodings"].values()))
+    out["event_types_without_counterpart"] = report.extra["event_types_without_counterpart"]
+    out["rows_without_counterpart"] = report.extra["rows_without_counterpart"]
     out["date_rule"] = report.extra["date_rule"]
     out["events_imprecise_date"] = report.extra["events_imprecise_date"]
     out["problems"] = report.problems[:20]
     return out
 
 
-def _gdelt(path, detection) -> dict:
+def _hdx(path, detection) -> dict:
+    from analysis.sources import hdx
+
+    rows, report = hdx.read_rows(path, on_bad_rows="skip")
+    out = _base(path, detection, report) | _rows(report, len(rows))
+    out["hxl_hashtag_rows"] = report.extra["hxl_rows"]
+    months = rows["month"]
+    out["date_range"] = {"first": _day(months.min().start_time if len(rows) else None),
+                         "last": _day(months.max().end_time if len(rows) else None)}
+    out["coverage_months"] = ({"first": str(months.min()), "last": str(months.max())}
+                              if len(rows) else None)
+    out["rows_by_country"] = _counts(rows["location_code"])
+    out["rows_by_country_basis"] = "location_code"
+    out["rows_by_event_type"] = _counts(rows["event_type"])
+    out["rows_by_admin_level"] = _counts(rows["admin_level"])
+    out["events_by_event_type"] = {k: int(v) for k, v in
+                                   rows.groupby("event_type")["events"].sum().items()}
+    out["deaths"] = {"fatalities": int(rows["fatalities"].sum()),
+                     "rows_without_fatalities": report.extra["rows_without_fatalities"]}
+    out["problems"] = report.problems[:20]
+    return out
+
+
+def _gdelt(path, detection, engine: str = "duckdb", scheduler: str | None = None) -> dict:
     from analysis.sources import gdelt
 
-    result = gdelt.scan(path, detection.format, on_bad_rows="skip", by_country=True)
+    result = gdelt.scan(path, detection.format, on_bad_rows="skip", by_country=True,
+                        engine=engine, scheduler=scheduler)
     report, groups = result.report, result.groups
     accepted = int(groups["n"].sum())
     dyad = groups.loc[groups["dir"] > 0]
@@ -120,6 +158,8 @@ def _gdelt(path, detection) -> dict:
     skipped["event_date_outside_coverage"] += outside
     report.skipped = skipped
     out = _base(path, detection, report) | _rows(report, accepted)
+    out["vintage"] = report.extra["vintage"]
+    out["engine"] = report.extra["engine"]
     out["date_range"] = {"first": report.extra["event_dates"][0],
                          "last": report.extra["event_dates"][1]}
     out["coverage_months"] = {"first": report.extra["coverage"][0],
@@ -158,14 +198,15 @@ def _reference(path, detection) -> dict:
         table = reference.load_engagement_events(file)
         first, last = table["date_start"].min(), table["date_start"].max()
         countries, deaths = table["initiator"], None
-    return {"path": str(path), "format": detection.format,
+    return {"path": str(path), "format": detection.format, "vintage": detection.vintage,
             "format_label": FORMATS[detection.format].label, "files": [str(file)],
             "rows_read": len(table), "rows_accepted": len(table), "rows_rejected": {},
             "rows_skipped": {}, "date_range": {"first": _day(first), "last": _day(last)},
             "rows_by_country": _counts(countries), "deaths": deaths}
 
 
-def inspect_path(path: str | os.PathLike[str], fmt: str = "auto") -> dict:
+def inspect_path(path: str | os.PathLike[str], fmt: str = "auto", *, engine: str = "duckdb",
+                 scheduler: str | None = None) -> dict:
     """Summarise a download (see the module docstring).
 
     Parameters
@@ -173,8 +214,13 @@ def inspect_path(path: str | os.PathLike[str], fmt: str = "auto") -> dict:
     path : str or path-like
         File, zip, folder or glob.
     fmt : str
-        ``"auto"`` or a format name (``ucdp_ged``, ``acled``, ``gdelt``,
-        ``gdelt_v1``, ``gdelt_v2``, ``reference``).
+        ``"auto"`` or a format name (``ucdp_ged``, ``acled``, ``hdx_hapi``,
+        ``gdelt``, ``gdelt_v1``, ``gdelt_v2``, ``reference``).
+    engine : {"duckdb", "dask"}
+        GDELT only: the embedded engine, or DuckDB on a Dask cluster.
+    scheduler : str, optional
+        GDELT with ``engine="dask"``: address of a running Dask scheduler
+        (default: a local cluster is started).
 
     Returns
     -------
@@ -184,7 +230,12 @@ def inspect_path(path: str | os.PathLike[str], fmt: str = "auto") -> dict:
     """
     try:
         detection = detect(path, fmt, skip_unreadable=True)
-        handler = {"ucdp_ged": _ucdp, "acled": _acled, "gdelt_v1": _gdelt, "gdelt_v2": _gdelt,
+        if detection.format.startswith("gdelt"):
+            return _gdelt(path, detection, engine, scheduler)
+        if engine != "duckdb":
+            raise ValueError(f"--engine {engine} applies to GDELT files only; "
+                             f"found {FORMATS[detection.format].label}")
+        handler = {"ucdp_ged": _ucdp, "acled": _acled, "hdx_hapi_conflict": _hdx,
                    "reference_violence": _reference,
                    "reference_engagement": _reference}[detection.format]
         return handler(path, detection)

@@ -1,8 +1,16 @@
-"""Adapter for the UCDP Georeferenced Event Dataset (GED), release 23.1 and later.
+"""Adapter for the UCDP Georeferenced Event Dataset (GED), every release since 17.1.
 
-Input: the 49-column comma-separated GED file (plain, or a zip holding it; a
-folder or glob of several GED files is read as one). ``date_start`` and
-``date_end`` are read as ``YYYY-MM-DD`` or ``YYYY-MM-DD 00:00:00.000``.
+Input: a comma-separated GED file (plain, or a zip holding it; a folder or
+glob of several GED files is read as one) in any published vintage (see
+:mod:`analysis.sources.detect`): the 42-column layout of 17.1 to 19.1, the
+49-column layout of 20.1 and later and of the monthly candidate releases,
+and the HDX republications of either (an added ``iso3`` and sometimes
+``start_year``/``end_year``, which are not used; their second line, a row of
+HXL hashtags, is passed over and not counted). Columns are found by name,
+so their order does not matter. ``date_start`` and ``date_end`` are read as
+``YYYY-MM-DD`` or ``YYYY-MM-DD 00:00:00.000``; quoted fields may hold line
+breaks (a row is numbered by the line it starts on); a byte-order mark,
+CRLF line ends and blank lines are read.
 
 Output (:func:`load_violence`): canonical violence figures, one row per month
 and measure, ``basis`` ``derived_from_events``, ``source_org`` ``"UCDP GED"``:
@@ -117,7 +125,7 @@ def read_events(path: str | os.PathLike[str], on_bad_rows: str = "error"
         "events_spanning_months": int(spans.sum()),
         "events_imprecise_date": int((good["date_prec"] > 1).sum()),
     })
-    return good.drop(columns=["_file"]).reset_index(drop=True), report
+    return good.drop(columns=["_file", "_vintage"]).reset_index(drop=True), report
 
 
 def _filter(events: pd.DataFrame, filters: dict[str, list], label: str) -> pd.DataFrame:
