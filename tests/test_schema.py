@@ -221,27 +221,32 @@ def test_rows_differing_in_identity_are_not_duplicates(column, value, violence_t
 
 
 def test_figure_for_a_period_not_yet_ended_is_rejected(violence_text):
-    rows = [violence_row(period_start="2024-06-01", period_end="2024-06-30"),
+    rows = [violence_row(period_start="2024-06-01", period_end="2024-06-30",
+                         source_date="2024-06-30"),
             violence_row(figure_id="ok", period_start="2024-05-01", period_end="2024-05-31")]
     problems = _problems(lambda f, source: schema.parse_violence_figures(f, source, today=TODAY),
                          violence_text(rows))
     assert problems == ["data.csv: line 2, column 'period_end': expected a date on or before today "
                         "(2024-06-15); a period that has not ended cannot have a published figure; "
-                        "found '2024-06-30'"]
+                        "found '2024-06-30'",
+                        "data.csv: line 2, column 'source_date': expected publication dates on or "
+                        "before today (2024-06-15); found '2024-06-30'"]
     # The same row passes once the period has ended.
     assert len(schema.parse_violence_figures(violence_text(rows), today=date(2024, 7, 1))) == 2
 
 
 def test_event_dated_after_today_is_rejected(events_text):
-    frame = events_text([event_row(date_start="2024-06-16", date_end=""),
+    frame = events_text([event_row(date_start="2024-06-16", date_end="", source_date="2024-06-16"),
                          event_row(event_id="m", date_start="2024-06", date_end="",
-                                   date_precision="month")])
+                                   date_precision="month", source_date="2024-06-15")])
     problems = _problems(lambda f, source: schema.parse_engagement_events(f, source, today=TODAY),
                          frame)
-    assert len(problems) == 1
+    assert len(problems) == 2
     assert problems[0].startswith("data.csv: line 2, column 'date_start': expected a date on or "
                                   "before today (2024-06-15)")
     assert problems[0].endswith("found '2024-06-16'")
+    assert problems[1].startswith("data.csv: line 2, column 'source_date': expected publication "
+                                  "dates on or before today")
 
 
 def test_bundled_data_pass_the_new_rules():
