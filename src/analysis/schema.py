@@ -26,7 +26,8 @@ Besides cell checks, these rules run across rows:
 * **published after the period**: a figure's ``period_end`` is on or before
   its earliest ``source_date``, except a running "to date" count
   (``granularity`` ``to_date``), whose ``period_end`` is that very day; an
-  event's ``date_start`` is on or before its earliest ``source_date``;
+  event's ``date_start`` is on or before its earliest ``source_date``, unless
+  ``date_note`` says the event was "announced in advance";
 
 * **no period in the future**: a figure whose ``period_end``, an event whose
   ``date_start`` or an aggregate whose ``period_end`` lies after ``today``
@@ -479,14 +480,22 @@ def _figure_published_after_period(df: pd.DataFrame) -> pd.Series:
 
 
 def _figure_date_explain(df: pd.DataFrame) -> pd.Series:
-    return df.apply(lambda row: f" (period_end {row['period_end']}, granularity "
-                                f"{row['granularity']}, source_date {row['source_date']!r})", axis=1)
+    return df.apply(lambda row: f" (granularity {row['granularity']}, source_date "
+                                f"{row['source_date']!r})", axis=1)
+
+
+#: Words of ``date_note`` for an event whose cited pages announced it before it
+#: took place (e.g. "will be held on May 6"): its sources may predate it.
+ANNOUNCED_IN_ADVANCE = "announced in advance"
 
 
 def _event_not_after_sources(df: pd.DataFrame) -> pd.Series:
-    """An event starts on or before its earliest source was published."""
+    """An event starts on or before its earliest source was published, unless
+    ``date_note`` says it was announced in advance."""
     result = pd.Series(True, index=df.index)
     for idx, row in df.iterrows():
+        if ANNOUNCED_IN_ADVANCE in str(row["date_note"]).lower():
+            continue
         first = earliest_source_date(row["source_date"])
         start = str(row["date_start"])
         if first is None or not (is_day_date(start) or is_month_date(start)):
@@ -539,7 +548,8 @@ ENGAGEMENT_ROW_RULES: tuple[RowRule, ...] = (
     RowRule("date_end", "a date_end on or after date_start",
             lambda df: _end_not_before_start(df, "date_start", "date_end")),
     *_source_date_rules("date_note", derived_ok=False),
-    RowRule("date_start", "an event no later than its earliest source's publication date",
+    RowRule("date_start", "an event no later than its earliest source's publication date "
+            f"(or '{ANNOUNCED_IN_ADVANCE}' in date_note)",
             _event_not_after_sources,
             lambda df: " (earliest source_date " + df["source_date"].map(
                 lambda t: str(earliest_source_date(t).date())
@@ -585,10 +595,8 @@ VIOLENCE_ROW_RULES: tuple[RowRule, ...] = (
                     "source_org, period_start, period_end, granularity, region, actor and measure"),
     *_source_date_rules("scope_note", derived_ok=True),
     RowRule("period_end",
-            "a period that ended by the time its earliest source was published (period_end on "
-            "or before source_date), or a to-date figure (granularity to_date, period_end "
-            "equal to the earliest source_date)",
-            _figure_published_after_period, _figure_date_explain),
+            "a period_end on or before the earliest source_date (or, for granularity to_date, "
+            "equal to it)", _figure_published_after_period, _figure_date_explain),
 )
 
 CLAIM_SCHEMA = pa.DataFrameSchema(
