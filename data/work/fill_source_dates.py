@@ -1,13 +1,27 @@
-"""Working script (issue 13): copy the URL -> date table into source_date. Not part of the package."""
+"""Working script (issue 13): copy the URL -> date table into source_date, and mark rows whose
+page dates are not (all) established. Not part of the package; removed once the table is final."""
+import re
 import pandas as pd
 W = pd.read_csv('data/work/source_dates_worktable.csv', dtype=str, keep_default_na=False)
 dates = dict(zip(W.url, W.date))
-for name in ('violence_figures', 'engagement_events'):
+looked = dict(zip(W.url, W.how))
+MARK = re.compile(r'(; )?publication date not established \([^)]*\)\.?')
+for name, note in (('violence_figures', 'scope_note'), ('engagement_events', 'date_note')):
     path = f'data/reference/{name}.csv'
     d = pd.read_csv(path, dtype=str, keep_default_na=False)
-    col = [dates.get(u.strip(), '') for u in d.source_url]
-    d['source_date'] = [' ; '.join(dates.get(u.strip(), '') for u in s.split(' ; ')) if any(dates.get(u.strip(), '') for u in s.split(' ; ')) else '' for s in d.source_url]
-    cols = [c for c in d.columns if c != 'source_date']
-    at = cols.index('source_quote') + 1
-    cols = cols[:at] + ['source_date'] + cols[at:]
-    d[cols].to_csv(path, index=False)
+    out, notes = [], []
+    for urls, text in zip(d.source_url, d[note]):
+        parts = [u.strip() for u in urls.split(' ; ')]
+        ds = [dates.get(u, '') for u in parts]
+        out.append(' ; '.join(ds) if any(ds) else '')
+        text = MARK.sub('', text).rstrip()
+        missing = [u for u in parts if not dates.get(u, '')]
+        if missing:
+            why = ('page not found in the searched copies' if all(looked.get(u) == 'searched' for u in missing)
+                   else 'page not yet looked up')
+            which = '' if len(parts) == 1 else ' for ' + ', '.join(f'[{parts.index(u) + 1}]' for u in missing)
+            text = (text + '; ' if text else '') + f'publication date not established ({why}{which})'
+        notes.append(text)
+    d['source_date'] = out
+    d[note] = notes
+    d.to_csv(path, index=False)
