@@ -22,6 +22,10 @@ def violence_row(**overrides) -> dict:
         "basis": "published",
     }
     row.update(overrides)
+    if "source_date" not in overrides:  # published the day after the period ended
+        end = pd.Timestamp(row["period_end"]) if schema.is_day_date(row["period_end"]) else None
+        day = (end + pd.Timedelta(days=1)).strftime("%Y-%m-%d") if end else ""
+        row["source_date"] = " ; ".join([day] * len(str(row["source_url"]).split(" ; ")))
     return row
 
 
@@ -34,6 +38,12 @@ def event_row(**overrides) -> dict:
         "source_url": URL, "source_quote": QUOTE, "date_note": "",
     }
     row.update(overrides)
+    if "source_date" not in overrides:  # published on the day (or the month's last day)
+        start = row["date_start"]
+        row["source_date"] = (start if schema.is_day_date(start) else
+                              (pd.Timestamp(start + "-01") + pd.offsets.MonthEnd(0)).strftime(
+                                  "%Y-%m-%d") if schema.is_month_date(start) else "")
+        row["source_date"] = " ; ".join([row["source_date"]] * len(str(row["source_url"]).split(" ; ")))
     return row
 
 

@@ -63,3 +63,28 @@ def test_aggregates_table_loads_and_is_documented():
     for word in (*schema.AGGREGATE_COLUMNS, *schema.AGGREGATE_QUALIFIERS, "other"):
         assert f"`{word}`" in readme, f"data/README.md does not document `{word}`"
     assert paths.ENGAGEMENT_AGGREGATES_CSV in reference.reference_files()
+
+
+def test_every_published_row_is_dated_or_says_why(events, figures):
+    """Each cited page has its publication date, or the row's note says it was not established."""
+    for table, note in ((figures.loc[figures["basis"] == "published"], "scope_note"),
+                        (events, "date_note")):
+        undated = table.loc[table["source_date"].map(lambda t: "" in schema.source_dates(t)
+                                                     or not schema.source_dates(t))]
+        assert undated[note].str.contains(schema.DATE_NOT_ESTABLISHED, regex=False).all()
+    assert (figures["source_date"] != "").sum() >= 150
+
+
+def test_running_counts_are_to_date_figures(figures):
+    """Issue 13: the PICSS pages of 29 December 2025 count 2025 so far, not the whole year."""
+    rows = figures.set_index("figure_id").loc[["PICSS-2025-attacks", "PICSS-2025-attacks-b"]]
+    assert (rows["granularity"] == "to_date").all()
+    assert (rows["period_end"] == "2025-12-29").all() and (rows["source_date"] == "2025-12-29").all()
+    assert not rows["scope_note"].str.contains("combat-related deaths \\(", regex=True).any()
+
+
+def test_every_quote_supports_its_value_and_names_its_measure(figures):
+    from analysis.quotes import unsupported_rows
+
+    bad = unsupported_rows(figures.assign(value=figures["value"].astype(str)))
+    assert bad.empty, "quotes that do not support their row:\n" + bad.to_string()

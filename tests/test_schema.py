@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from analysis import schema
@@ -221,27 +222,32 @@ def test_rows_differing_in_identity_are_not_duplicates(column, value, violence_t
 
 
 def test_figure_for_a_period_not_yet_ended_is_rejected(violence_text):
-    rows = [violence_row(period_start="2024-06-01", period_end="2024-06-30"),
+    rows = [violence_row(period_start="2024-06-01", period_end="2024-06-30",
+                         source_date="2024-06-30"),
             violence_row(figure_id="ok", period_start="2024-05-01", period_end="2024-05-31")]
     problems = _problems(lambda f, source: schema.parse_violence_figures(f, source, today=TODAY),
                          violence_text(rows))
     assert problems == ["data.csv: line 2, column 'period_end': expected a date on or before today "
                         "(2024-06-15); a period that has not ended cannot have a published figure; "
-                        "found '2024-06-30'"]
+                        "found '2024-06-30'",
+                        "data.csv: line 2, column 'source_date': expected publication dates on or "
+                        "before today (2024-06-15); found '2024-06-30'"]
     # The same row passes once the period has ended.
     assert len(schema.parse_violence_figures(violence_text(rows), today=date(2024, 7, 1))) == 2
 
 
 def test_event_dated_after_today_is_rejected(events_text):
-    frame = events_text([event_row(date_start="2024-06-16", date_end=""),
+    frame = events_text([event_row(date_start="2024-06-16", date_end="", source_date="2024-06-16"),
                          event_row(event_id="m", date_start="2024-06", date_end="",
-                                   date_precision="month")])
+                                   date_precision="month", source_date="2024-06-15")])
     problems = _problems(lambda f, source: schema.parse_engagement_events(f, source, today=TODAY),
                          frame)
-    assert len(problems) == 1
+    assert len(problems) == 2
     assert problems[0].startswith("data.csv: line 2, column 'date_start': expected a date on or "
                                   "before today (2024-06-15)")
     assert problems[0].endswith("found '2024-06-16'")
+    assert problems[1].startswith("data.csv: line 2, column 'source_date': expected publication "
+                                  "dates on or before today")
 
 
 def test_bundled_data_pass_the_new_rules():
@@ -300,3 +306,105 @@ def test_aggregate_end_before_start_future_and_duplicates_are_rejected():
         "agg.csv: line 5, column 'period_end'",
     ]
     assert "on or after period_start" in problems[1] and "on or before today" in problems[2]
+
+
+# --------------------------------------------------------------------------
+# Dated sources (issue 13)
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", ["2023-02-30", "02/01/2023", "2023-02-01, 2023-02-02", " ; "])
+def test_source_date_must_be_real_dates(bad, violence_text):
+    problems = _problems(schema.parse_violence_figures, violence_text([violence_row(source_date=bad)]))
+    assert any("line 2, column 'source_date': expected empty, or real dates written YYYY-MM-DD"
+               in p for p in problems)
+
+
+def test_source_date_needs_one_date_per_address(violence_text, events_text):
+    two_pages = "https://a.org/1 ; https://b.org/2"
+    problems = _problems(schema.parse_violence_figures, violence_text([violence_row(
+        source_url=two_pages, source_date="2023-02-01")]))
+    assert any("column 'source_date': expected one publication date per address" in p for p in problems)
+    assert len(schema.parse_violence_figures(violence_text([violence_row(
+        source_url=two_pages, source_date="2023-02-01 ; 2023-02-03")]))) == 1
+    problems = _problems(schema.parse_engagement_events, events_text([event_row(
+        source_url=two_pages, source_date="2023-01-10 ; 2023-01-11 ; 2023-01-12")]))
+    assert any("line 2, column 'source_date': expected one publication date" in p for p in problems)
+
+
+def test_empty_source_date_needs_the_not_established_note(violence_text, events_text):
+    problems = _problems(schema.parse_violence_figures, violence_text([violence_row(source_date="")]))
+    assert problems == ["data.csv: line 2, column 'source_date': expected the publication date of "
+                        "every cited page; a date may be left empty only when scope_note says "
+                        "'publication date not established'; found ''"]
+    noted = violence_row(source_date="", scope_note="attacks; publication date not established "
+                                                     "(page not found)")
+    assert len(schema.parse_violence_figures(violence_text([noted]))) == 1
+    # one unknown date of two needs the note too
+    partly = event_row(source_url="https://a.org/1 ; https://b.org/2", source_date="2023-01-10 ; ")
+    assert any("column 'source_date'" in p for p in _problems(schema.parse_engagement_events,
+                                                             events_text([partly])))
+    partly["date_note"] = "publication date not established for [2]"
+    assert len(schema.parse_engagement_events(events_text([partly]))) == 1
+    # rows derived from event data have no page to date
+    derived = violence_row(basis="derived_from_events", source_url="ged.csv", source_quote="",
+                           source_date="")
+    assert len(schema.parse_violence_figures(violence_text([derived]))) == 1
+
+
+def test_source_published_after_today_is_rejected(violence_text):
+    problems = _problems(lambda f, source: schema.parse_violence_figures(f, source, today=TODAY),
+                         violence_text([violence_row(source_date="2024-06-16")]))
+    assert problems == ["data.csv: line 2, column 'source_date': expected publication dates on or "
+                        "before today (2024-06-15); found '2024-06-16'"]
+
+
+def test_figure_whose_period_ends_after_publication_is_rejected(violence_text):
+    """A year counted "so far" on 29 December is not the whole year."""
+    year = dict(period_start="2025-01-01", period_end="2025-12-31", granularity="year")
+    problems = _problems(schema.parse_violence_figures,
+                         violence_text([violence_row(**year, source_date="2025-12-29")]))
+    assert problems == ["data.csv: line 2, column 'period_end': expected a period_end on or before "
+                        "the earliest source_date (or, for granularity to_date, equal to it) "
+                        "(granularity year, source_date '2025-12-29'); found '2025-12-31'"]
+    # the earliest of several pages decides
+    problems = _problems(schema.parse_violence_figures, violence_text([violence_row(
+        **year, source_url="https://a.org/1 ; https://b.org/2", source_date="2026-01-02 ; 2025-12-29")]))
+    assert len(problems) == 1 and "column 'period_end'" in problems[0]
+    # published after the year: fine
+    assert len(schema.parse_violence_figures(violence_text([violence_row(
+        **year, source_date="2026-01-01")]))) == 1
+
+
+def test_to_date_figure_ends_on_its_publication_day(violence_text):
+    to_date = dict(period_start="2025-01-01", granularity="to_date")
+    ok = violence_row(**to_date, period_end="2025-12-29", source_date="2025-12-29")
+    assert len(schema.parse_violence_figures(violence_text([ok]))) == 1
+    early = violence_row(**to_date, period_end="2025-12-20", source_date="2025-12-29")
+    problems = _problems(schema.parse_violence_figures, violence_text([early]))
+    assert len(problems) == 1 and "line 2, column 'period_end'" in problems[0]
+    undated = violence_row(**to_date, period_end="2025-12-29", source_date="",
+                           scope_note="publication date not established")
+    problems = _problems(schema.parse_violence_figures, violence_text([undated]))
+    assert len(problems) == 1 and "granularity to_date" in problems[0]
+
+
+def test_event_dated_after_its_earliest_source_is_rejected(events_text):
+    late = event_row(date_start="2023-05-06", date_end="",
+                     source_url="https://a.org/1 ; https://b.org/2",
+                     source_date="2023-05-07 ; 2023-05-05")
+    problems = _problems(schema.parse_engagement_events, events_text([late]))
+    assert problems == ["data.csv: line 2, column 'date_start': expected an event no later than its "
+                        "earliest source's publication date (or 'announced in advance' in "
+                        "date_note) (earliest source_date 2023-05-05); found '2023-05-06'"]
+    late["date_note"] = "Announced in advance: [2] announces the dialogue for May 6."
+    assert len(schema.parse_engagement_events(events_text([late]))) == 1
+    # a month-precision event counts from the first of its month
+    month = event_row(date_start="2023-05", date_precision="month", date_end="",
+                      source_date="2023-05-02")
+    assert len(schema.parse_engagement_events(events_text([month]))) == 1
+
+
+def test_earliest_source_date_skips_unknown_entries():
+    assert schema.earliest_source_date("2023-05-07 ;  ; 2023-05-05") == pd.Timestamp("2023-05-05")
+    assert schema.earliest_source_date("") is None

@@ -16,7 +16,18 @@ the column and what was expected, in a single :class:`DataValidationError`.
 :func:`parse_engagement_events`, :func:`parse_violence_figures` and
 :func:`parse_engagement_aggregates` validate and then return typed tables.
 
-Besides cell checks, three rules run across rows:
+Besides cell checks, these rules run across rows:
+
+* **dated sources**: ``source_date`` holds the publication date of each page
+  in ``source_url`` (``YYYY-MM-DD``, separated by `` ; `` in the same order);
+  a date may be empty only when the row's note (``scope_note`` of a figure,
+  ``date_note`` of an event) says "publication date not established", or on
+  a figure derived from event data; no date lies after ``today``;
+* **published after the period**: a figure's ``period_end`` is on or before
+  its earliest ``source_date``, except a running "to date" count
+  (``granularity`` ``to_date``), whose ``period_end`` is that very day; an
+  event's ``date_start`` is on or before its earliest ``source_date``, unless
+  ``date_note`` says the event was "announced in advance";
 
 * **no period in the future**: a figure whose ``period_end``, an event whose
   ``date_start`` or an aggregate whose ``period_end`` lies after ``today``
@@ -96,7 +107,10 @@ MEASURES: tuple[str, ...] = (
 #: a monitor's published total is filed under one of the other measures.
 DERIVED_MEASURES: tuple[str, ...] = ("events", "deaths", "deaths_low", "deaths_high")
 #: ``span`` is any other multi-month period (e.g. January–September).
-GRANULARITIES: tuple[str, ...] = ("day", "month", "quarter", "half", "year", "span")
+#: ``to_date`` is a running count from ``period_start`` to the day its source
+#: was published ("so far this year"): its ``period_end`` is that day, the
+#: row's earliest ``source_date``.
+GRANULARITIES: tuple[str, ...] = ("day", "month", "quarter", "half", "year", "span", "to_date")
 #: ``published``: a total a monitor published. ``derived_from_events``: the
 #: package aggregated event-level data (UCDP GED, ACLED) to the period.
 BASES: tuple[str, ...] = ("published", "derived_from_events")
@@ -115,6 +129,7 @@ ENGAGEMENT_COLUMNS: tuple[str, ...] = (
     "description",
     "source_url",
     "source_quote",
+    "source_date",
     "date_note",
 )
 VIOLENCE_COLUMNS: tuple[str, ...] = (
@@ -130,6 +145,7 @@ VIOLENCE_COLUMNS: tuple[str, ...] = (
     "scope_note",
     "source_url",
     "source_quote",
+    "source_date",
     "basis",
 )
 CLAIM_COLUMNS: tuple[str, ...] = (
@@ -175,6 +191,13 @@ AGGREGATE_IDENTITY: tuple[str, ...] = ("source_org", "period_start", "period_end
 #: Longest verbatim quote accepted, in characters. Multi-source rows join
 #: labelled quotes ([1], [2]), so the limit applies per source.
 MAX_QUOTE_CHARS = 400
+
+#: Words a note (``scope_note`` of a figure, ``date_note`` of an event) must
+#: contain for a row whose ``source_date`` (or one of its dates) is empty.
+DATE_NOT_ESTABLISHED = "publication date not established"
+#: Separator of several addresses in ``source_url`` and of their dates in
+#: ``source_date``.
+SOURCE_SEPARATOR = " ; "
 
 _DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MONTH_RE = re.compile(r"^\d{4}-\d{2}$")
@@ -222,6 +245,31 @@ def urls_ok(text: object) -> bool:
     if not text:
         return False
     return all(_URL_RE.match(part.strip()) for part in text.split(" ; "))
+
+
+def source_dates(text: object) -> list[str]:
+    """The dates of ``source_date``, one per address, in ``source_url`` order.
+
+    ``""`` (no date at all) gives ``[]``; an unknown date inside a list is
+    ``""`` (e.g. ``"2023-01-02 ; "``).
+    """
+    text = str(text)
+    if not text.strip():
+        return []
+    return [part.strip() for part in text.split(SOURCE_SEPARATOR.strip())]
+
+
+def source_dates_ok(text: object) -> bool:
+    """True if ``text`` is empty or real ``YYYY-MM-DD`` dates separated by `` ; ``
+    (an entry may be empty when that page's date is not established)."""
+    dates = source_dates(text)
+    return all(d == "" or is_day_date(d) for d in dates) and (not dates or any(dates))
+
+
+def earliest_source_date(text: object) -> pd.Timestamp | None:
+    """Earliest established date of a ``source_date`` cell, or ``None``."""
+    known = [pd.Timestamp(d) for d in source_dates(text) if d and is_day_date(d)]
+    return min(known) if known else None
 
 
 def quote_ok(text: object) -> bool:
@@ -372,6 +420,90 @@ def _not_after(df: pd.DataFrame, column: str, today: date, use_end: bool) -> pd.
     return df[column].map(ok).astype(bool)
 
 
+def _n_urls(text: str) -> int:
+    return len([p for p in str(text).split(SOURCE_SEPARATOR) if p.strip()])
+
+
+def _source_date_rules(note_column: str, derived_ok: bool) -> tuple[RowRule, ...]:
+    """Checks of ``source_date``: its form, one date per address, and an empty
+    date only with ``DATE_NOT_ESTABLISHED`` in ``note_column`` (or, when
+    ``derived_ok``, on rows derived from event data)."""
+
+    def exempt(df: pd.DataFrame) -> pd.Series:
+        noted = df[note_column].str.contains(DATE_NOT_ESTABLISHED, case=False, regex=False)
+        if derived_ok:
+            noted = noted | (df["basis"] == "derived_from_events")
+        return noted
+
+    def count_ok(df: pd.DataFrame) -> pd.Series:
+        dates = df["source_date"].map(source_dates)
+        return (dates.map(len) == 0) | (dates.map(len) == df["source_url"].map(_n_urls))
+
+    def complete(df: pd.DataFrame) -> pd.Series:
+        dates = df["source_date"].map(source_dates)
+        whole = dates.map(lambda ds: len(ds) > 0 and all(ds))
+        return whole | exempt(df)
+
+    return (
+        RowRule("source_date", "empty, or real dates written YYYY-MM-DD, separated by ' ; '",
+                lambda df: df["source_date"].map(source_dates_ok).astype(bool)),
+        RowRule("source_date", "one publication date per address in source_url, in the same order",
+                count_ok),
+        RowRule("source_date",
+                "the publication date of every cited page; a date may be left empty only when "
+                f"{note_column} says '{DATE_NOT_ESTABLISHED}'", complete),
+    )
+
+
+def _sources_not_in_future(today: date | None) -> RowRule:
+    today = today or date.today()
+    limit = pd.Timestamp(today)
+    return RowRule("source_date",
+                   f"publication dates on or before today ({today.isoformat()})",
+                   lambda df: df["source_date"].map(
+                       lambda t: all(pd.Timestamp(d) <= limit for d in source_dates(t)
+                                     if d and is_day_date(d))).astype(bool))
+
+
+def _figure_published_after_period(df: pd.DataFrame) -> pd.Series:
+    """A figure's period ends on or before its earliest source was published; a
+    ``to_date`` figure ends on that very day."""
+    result = pd.Series(True, index=df.index)
+    for idx, row in df.iterrows():
+        first = earliest_source_date(row["source_date"])
+        if row["granularity"] == "to_date":
+            result[idx] = first is not None and is_day_date(row["period_end"]) and \
+                pd.Timestamp(row["period_end"]) == first
+        elif first is not None and is_day_date(row["period_end"]):
+            result[idx] = pd.Timestamp(row["period_end"]) <= first
+    return result
+
+
+def _figure_date_explain(df: pd.DataFrame) -> pd.Series:
+    return df.apply(lambda row: f" (granularity {row['granularity']}, source_date "
+                                f"{row['source_date']!r})", axis=1)
+
+
+#: Words of ``date_note`` for an event whose cited pages announced it before it
+#: took place (e.g. "will be held on May 6"): its sources may predate it.
+ANNOUNCED_IN_ADVANCE = "announced in advance"
+
+
+def _event_not_after_sources(df: pd.DataFrame) -> pd.Series:
+    """An event starts on or before its earliest source was published, unless
+    ``date_note`` says it was announced in advance."""
+    result = pd.Series(True, index=df.index)
+    for idx, row in df.iterrows():
+        if ANNOUNCED_IN_ADVANCE in str(row["date_note"]).lower():
+            continue
+        first = earliest_source_date(row["source_date"])
+        start = str(row["date_start"])
+        if first is None or not (is_day_date(start) or is_month_date(start)):
+            continue
+        result[idx] = _to_start(start) <= first
+    return result
+
+
 def _future_rule(column: str, today: date | None, use_end: bool) -> RowRule:
     today = today or date.today()
     return RowRule(column, f"a date on or before today ({today.isoformat()}); "
@@ -400,6 +532,7 @@ ENGAGEMENT_SCHEMA = pa.DataFrameSchema(
             pa.Check(quote_ok, element_wise=True,
                      error=f"a verbatim quote of 1 to {MAX_QUOTE_CHARS} characters per source")
         ),
+        "source_date": _text(),
         "date_note": _text(),
     },
     strict=False,
@@ -414,6 +547,13 @@ ENGAGEMENT_ROW_RULES: tuple[RowRule, ...] = (
             lambda df: df.apply(_date_fits_precision, axis=1, column="date_end")),
     RowRule("date_end", "a date_end on or after date_start",
             lambda df: _end_not_before_start(df, "date_start", "date_end")),
+    *_source_date_rules("date_note", derived_ok=False),
+    RowRule("date_start", "an event no later than its earliest source's publication date "
+            f"(or '{ANNOUNCED_IN_ADVANCE}' in date_note)",
+            _event_not_after_sources,
+            lambda df: " (earliest source_date " + df["source_date"].map(
+                lambda t: str(earliest_source_date(t).date())
+                if earliest_source_date(t) is not None else "none") + ")"),
 )
 
 VIOLENCE_SCHEMA = pa.DataFrameSchema(
@@ -433,6 +573,7 @@ VIOLENCE_SCHEMA = pa.DataFrameSchema(
         "scope_note": _text(),
         "source_url": _text(pa.Check(lambda s: s.str.strip() != "", error="a source (URL or file)")),
         "source_quote": _text(),
+        "source_date": _text(),
         "basis": _text(_vocab(BASES)),
     },
     strict=False,
@@ -452,6 +593,10 @@ VIOLENCE_ROW_RULES: tuple[RowRule, ...] = (
             lambda df: (df["basis"] != "published") | df["source_quote"].map(quote_ok).astype(bool)),
     _duplicate_rule(VIOLENCE_IDENTITY,
                     "source_org, period_start, period_end, granularity, region, actor and measure"),
+    *_source_date_rules("scope_note", derived_ok=True),
+    RowRule("period_end",
+            "a period_end on or before the earliest source_date (or, for granularity to_date, "
+            "equal to it)", _figure_published_after_period, _figure_date_explain),
 )
 
 CLAIM_SCHEMA = pa.DataFrameSchema(
@@ -632,7 +777,8 @@ def parse_engagement_events(frame: pd.DataFrame, source: str = "<engagement even
         other columns stay text.
     """
     table = validate_table(frame, ENGAGEMENT_SCHEMA, ENGAGEMENT_COLUMNS, source,
-                           ENGAGEMENT_ROW_RULES + (_future_rule("date_start", today, use_end=False),))
+                           ENGAGEMENT_ROW_RULES + (_future_rule("date_start", today, use_end=False),
+                                                   _sources_not_in_future(today)))
     table["date_start"] = table["date_start"].map(_to_start)
     table["date_end"] = table["date_end"].map(lambda t: _to_end(t) if t else pd.NaT)
     table["date_end"] = pd.to_datetime(table["date_end"])
@@ -659,7 +805,8 @@ def parse_violence_figures(frame: pd.DataFrame, source: str = "<violence figures
         ``period_start``/``period_end`` as timestamps and ``value`` as int64.
     """
     table = validate_table(frame, VIOLENCE_SCHEMA, VIOLENCE_COLUMNS, source,
-                           VIOLENCE_ROW_RULES + (_future_rule("period_end", today, use_end=True),))
+                           VIOLENCE_ROW_RULES + (_future_rule("period_end", today, use_end=True),
+                                                 _sources_not_in_future(today)))
     table["period_start"] = pd.to_datetime(table["period_start"], format="%Y-%m-%d")
     table["period_end"] = pd.to_datetime(table["period_end"], format="%Y-%m-%d")
     table["value"] = table["value"].str.strip().astype("int64")

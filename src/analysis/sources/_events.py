@@ -289,6 +289,7 @@ def derived_monthly_figures(events: pd.DataFrame, coverage: tuple[pd.Period, pd.
                 "scope_note": scope,
                 "source_url": source_url,
                 "source_quote": f"derived: {how} in {month} in {file_label} ({what})",
+                "source_date": "",
                 "basis": "derived_from_events",
             })
     text = pd.DataFrame(rows, columns=list(schema.VIOLENCE_COLUMNS)).astype(str)
