@@ -98,10 +98,12 @@ def build(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(3)
     except OutputError as exc:
-        done = [r for r in getattr(exc, "results", []) if r.status in ("built", "failed")]
-        typer.echo(f"error: {exc}; the build stopped"
-                   + (f" after {len(done)} reports" if done else "")
-                   + "; pages already in the folder are unchanged", err=True)
+        if hasattr(exc, "results"):  # stopped during the build
+            done = sum(r.status in ("built", "failed") for r in exc.results)
+            typer.echo(f"error: {exc}; the build stopped after {done} of {len(exc.results)} "
+                       "reports; the pages it did not finish are unchanged", err=True)
+        else:
+            typer.echo(f"error: {exc}; nothing was built, the folder is unchanged", err=True)
         raise typer.Exit(4)
     except BuildInterrupted as exc:
         stopped = sum(r.status == "interrupted" for r in exc.results)

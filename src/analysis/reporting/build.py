@@ -613,6 +613,7 @@ def _build(report_set: ReportSet, everything: list[PlannedReport], selected: lis
                 execute = sys.modules.get("analysis.reporting.execute")
                 if execute is not None:  # a report ran in this process (one worker)
                     execute.abort_running(KERNEL_GRACE, hurry=lambda: stop.force)
+                    _mute_abandoned_client()
                 processes.kill_token_holders(token)
                 remove_stray_temporaries(reports_dir)
     finally:
@@ -651,6 +652,16 @@ def _build(report_set: ReportSet, everything: list[PlannedReport], selected: lis
         stop.fault.results = ordered  # type: ignore[attr-defined]
         raise stop.fault
     return ordered
+
+
+def _mute_abandoned_client() -> None:
+    """After a report running in this process was interrupted, its notebook client's
+    tasks are abandoned: keep their late complaints ("Kernel died", "Task exception was
+    never retrieved") out of the build's output."""
+    import logging
+
+    for name in ("asyncio", "papermill", "nbclient", "traitlets"):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 def _signal_name(signum: int | None) -> str:

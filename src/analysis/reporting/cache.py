@@ -244,9 +244,7 @@ class Manifest:
         try:
             data = json.loads(text)
         except ValueError as exc:
-            what = "truncated" if isinstance(exc, json.JSONDecodeError) and exc.pos >= len(text.rstrip()) \
-                else "corrupt"
-            return cls(path, problem=f"the cache manifest {shown} is {what} ({exc}); "
+            return cls(path, problem=f"the cache manifest {shown} is corrupt or truncated ({exc}); "
                                      "ignoring it and rebuilding every report")
         if not isinstance(data, dict) or (data.get("format") == CACHE_FORMAT and not (
                 isinstance(data.get("reports"), dict) and isinstance(data.get("files"), dict))):
