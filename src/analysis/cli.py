@@ -110,8 +110,8 @@ def build(
         built = sum(r.status == "built" for r in exc.results)
         name = "Ctrl-C" if exc.exit_status == 130 else "SIGTERM"
         typer.echo(f"Interrupted ({name}) after {time.perf_counter() - started:.1f} s: "
-                   f"{built} built, {stopped} interrupted (their previous pages are kept). "
-                   f"Open {index} to read them.", err=True)
+                   f"{built} built, {stopped} interrupted (previous pages, where there were "
+                   f"any, are kept). Open {index} to read them.", err=True)
         raise typer.Exit(exc.exit_status)
     counts = {s: sum(r.status == s for r in results) for s in ("built", "reused", "failed")}
     typer.echo(f"{len(results)} reports: {counts['built']} built, {counts['reused']} reused, "

@@ -20,6 +20,24 @@ For the reports of a report set (or those named with ``only``):
    links. The cache manifest is updated after each report.
 
 Every file is written atomically (temporary file, then rename).
+
+Faults:
+
+* **Lock.** The output folder is locked for the whole build
+  (:mod:`analysis.reporting.lock`); a second build of it is refused, naming the first.
+  The manifest names the report-set file whose reports the folder holds; a build of
+  another set into it is refused (:class:`ForeignReportSetError`).
+* **Time limits.** Each report has a time limit (its ``timeout:``, else ``timeout``,
+  else :data:`DEFAULT_TIMEOUT`); one over it is stopped and gets a failure page naming
+  the cell that was running.
+* **Stop.** On SIGINT or SIGTERM no new report starts, every worker is sent SIGTERM
+  (it stops its kernel, removes its temporary files and exits; SIGKILL after
+  :data:`WORKER_GRACE` seconds, at once after a second signal), any process still
+  carrying the build's token is killed (:mod:`analysis.reporting.processes`), the
+  index marks unfinished reports ``interrupted`` (their previous pages stay) and
+  :class:`BuildInterrupted` is raised.
+* **Write errors** (permission, read-only, disk full) stop the build the same way and
+  raise :class:`~analysis.reporting.atomic.OutputError`; pages already there stay.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ template (code hidden, no network scripts), one exporter per worker.
 from __future__ import annotations
 
 import copy
+import logging
 import math
 import os
 import re
@@ -36,6 +37,17 @@ from analysis.reporting.pages import (PAGE_CSS, TOC_MARKER, BuildResult, Job, Pr
                                       write_failure_page)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+
+class _NoCellTimeoutLine(logging.Filter):
+    """Drop nbclient's "Timeout waiting for execute reply (Ns)." line: N is the time the
+    cell had left, not the report's limit; the failure line and page say it properly."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Timeout waiting for execute reply")
+
+
+logging.getLogger("papermill").addFilter(_NoCellTimeoutLine())
 _SOCKET_PATH_MAX = 100  # AF_UNIX paths are limited to ~107 bytes
 
 
