@@ -142,6 +142,7 @@ def stop_and_time(process: subprocess.Popen, send) -> float:
     return time.monotonic() - sent
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_a_parallel_build_and_keeps_what_was_finished(tmp_path):
     """SIGINT to the build's process group (a terminal's Ctrl-C) while two kernels run."""
     marker, out = tmp_path / "started", tmp_path / "reports"
@@ -172,25 +173,6 @@ def test_ctrl_c_stops_a_parallel_build_and_keeps_what_was_finished(tmp_path):
     assert not (out / ".build.lock").exists()
 
 
-def test_sigterm_to_the_builder_alone_leaves_no_worker_or_kernel(tmp_path):
-    """SIGTERM to the main process only (what a scheduler or `timeout` sends)."""
-    marker, out = tmp_path / "started", tmp_path / "reports"
-    config = report_set(tmp_path, [
-        {"name": "slow_a", "seconds": 120, "started_file": str(marker)},
-        {"name": "slow_b", "seconds": 120, "started_file": str(marker)}])
-    build = start_build(config, out, "--jobs", "2")
-    wait_for(lambda: len(started_kernels(marker)) == 2)
-    tree = descendants(build.pid)
-    assert sum(is_kernel(p) for p in tree) == 2
-    seconds = stop_and_time(build, lambda: os.kill(build.pid, signal.SIGTERM))
-    print(f"SIGTERM to the builder, 2 jobs: stopped in {seconds:.2f} s")
-    assert build.returncode == 143, output(build)
-    assert seconds < STOP_SECONDS
-    assert survivors(tree) == []
-    assert temporaries(out) == []
-    assert index_status(out, "slow_a") == index_status(out, "slow_b") == "interrupted"
-
-
 def test_a_second_ctrl_c_stops_a_stubborn_kernel_at_once(tmp_path):
     """One job (the report runs in the builder's own process); the kernel ignores SIGTERM;
     two Ctrl-C in a row."""
@@ -216,6 +198,7 @@ def test_a_second_ctrl_c_stops_a_stubborn_kernel_at_once(tmp_path):
     assert "Task exception was never retrieved" not in output(build)
 
 
+@pytest.mark.slow
 def test_time_limits_stop_hung_reports_and_name_the_cell(tmp_path):
     """A report's own `timeout:`, the build's --timeout, and a kernel that dies (kept as
     it was: a failure page saying the kernel died); the other report builds."""
@@ -247,22 +230,27 @@ def test_time_limits_stop_hung_reports_and_name_the_cell(tmp_path):
     assert elapsed < 40
 
 
-def test_one_build_per_folder_and_other_folders_side_by_side(tmp_path):
+@pytest.mark.slow
+def test_one_build_per_folder_then_sigterm_to_the_builder_leaves_no_worker_or_kernel(tmp_path):
+    """While a two-job build runs, a second build of its folder is refused naming it, and a
+    build into another folder runs; then SIGTERM to the main process only (what a scheduler
+    or `timeout` sends) stops it cleanly."""
     marker, out, other = tmp_path / "started", tmp_path / "reports", tmp_path / "other"
     config = report_set(tmp_path, [
-        {"name": "slow", "seconds": 120, "started_file": str(marker)}])
+        {"name": "slow_a", "seconds": 120, "started_file": str(marker)},
+        {"name": "slow_b", "seconds": 120, "started_file": str(marker)}])
     quick = tmp_path / "quick"
     quick.mkdir()
     # Refused by the strict parameter check: a whole build, but no kernel to wait for.
     quick_config = report_set(quick, [{"name": "refused", "no_such_parameter": 1}])
-    first = start_build(config, out, "--jobs", "1")
+    build = start_build(config, out, "--jobs", "2")
     try:
-        wait_for(lambda: len(started_kernels(marker)) == 1)
+        wait_for(lambda: len(started_kernels(marker)) == 2)
         second = subprocess.run([sys.executable, "-m", "analysis", "build", "--config",
                                  str(quick_config), "--output", str(out)],
                                 capture_output=True, text=True, timeout=60)
         assert second.returncode == 3
-        assert f"another build is writing to {out}: PID {first.pid} (" in second.stderr
+        assert f"another build is writing to {out}: PID {build.pid} (" in second.stderr
         assert "--output" in second.stderr and len(second.stderr.splitlines()) == 1
         beside = subprocess.run([sys.executable, "-m", "analysis", "build", "--config",
                                  str(quick_config), "--output", str(other)],
@@ -270,10 +258,18 @@ def test_one_build_per_folder_and_other_folders_side_by_side(tmp_path):
                                 env={**os.environ, "CI": "1"})
         assert beside.returncode == 1, beside.stdout + beside.stderr
         assert "1 failed" in beside.stdout and index_status(other, "refused") == "failed"
-        assert first.poll() is None  # still running
+        assert build.poll() is None  # still running
+        tree = descendants(build.pid)
+        assert sum(is_kernel(p) for p in tree) == 2
     finally:
-        stop_and_time(first, lambda: os.kill(first.pid, signal.SIGTERM))
-    assert first.returncode == 143
+        seconds = stop_and_time(build, lambda: os.kill(build.pid, signal.SIGTERM))
+    print(f"SIGTERM to the builder, 2 jobs, 2 kernels running: stopped in {seconds:.2f} s")
+    assert build.returncode == 143, output(build)
+    assert seconds < STOP_SECONDS
+    assert survivors(tree) == []
+    assert temporaries(out) == []
+    assert index_status(out, "slow_a") == index_status(out, "slow_b") == "interrupted"
+    assert "Interrupted (SIGTERM)" in output(build)
     assert not (out / ".build.lock").exists()
 
 

@@ -387,21 +387,19 @@ def _run(jobs: list[Job], workers: int, on_start: Callable[[str], None],
         pending = set(futures)
         while pending and not stop.requested:
             done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
-            for future in done:
+            for future in done:  # a report finished as the signal came still counts
                 job = futures[future]
                 try:
                     result = future.result()
                 except OutputError as exc:
-                    stop.fault = exc
-                    break
+                    stop.fault = stop.fault or exc
+                    continue
                 except Exception as exc:  # the worker process died
-                    if stop.requested:
-                        break
+                    if stop.requested:  # stopped by the builder
+                        continue
                     result = _worker_failure(job, exc)
-                if stop.signum is not None:
-                    break  # a result that arrives after the signal still counts
                 on_done(job, result)
-                if next_up < len(queue):
+                if next_up < len(queue) and not stop.requested:
                     on_start(queue[next_up].name)
                     next_up += 1
         finished = not stop.requested
