@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from typer.testing import CliRunner
 
 from analysis import paths
@@ -60,3 +62,36 @@ def test_make_reports_calls_analysis_build():
     makefile = (paths.PROJECT_ROOT / "Makefile").read_text(encoding="utf-8")
     recipe = makefile.split("\nreports:", 1)[1].split("\n\n", 1)[0]
     assert "$(BIN)/analysis build" in recipe
+
+
+def _option(name):
+    import typer.main
+
+    command = typer.main.get_command(app).commands["build"]
+    return next(p for p in command.params if name in p.opts)
+
+
+def test_timeout_help_states_the_builder_default():
+    from analysis.reporting.build import DEFAULT_TIMEOUT
+
+    assert f"(default: {DEFAULT_TIMEOUT:g} s)" in _option("--timeout").help
+
+
+def test_timeout_must_be_positive():
+    assert CliRunner().invoke(app, ["build", "--timeout", "0", "--plan"]).exit_code == 2
+
+
+def test_a_report_timeout_is_validated_and_reaches_grid_reports(tmp_path):
+    from analysis.reporting.config import ReportSetError
+
+    config = tmp_path / "set.yaml"
+    config.write_text("reports:\n"
+                      "  - {name: a, notebook: x.ipynb, title: A, timeout: 0}\n", encoding="utf-8")
+    with pytest.raises(ReportSetError, match=r"reports\.0\.timeout: Input should be greater than 0"):
+        load_report_set(config)
+    config.write_text("reports:\n"
+                      "  - {name: g, notebook: x.ipynb, title: G, timeout: 30,"
+                      " grid: {frequency: [M, Q]}}\n"
+                      "  - {name: b, notebook: x.ipynb, title: B}\n", encoding="utf-8")
+    assert [(r.name, r.timeout) for r in load_report_set(config).expanded()] == [
+        ("g_m", 30), ("g_q", 30), ("b", None)]

@@ -177,13 +177,160 @@ def test_failed_report_is_tried_again(project, executed, monkeypatch):
     assert executed == ["two"] and results["one"].status == "reused"
 
 
-def test_unreadable_manifest_means_a_full_build(project, executed):
+@pytest.mark.parametrize("damage", [
+    lambda text: text[: len(text) // 2],  # truncated (a build killed while writing, a full disk)
+    lambda text: "{not json",
+    lambda text: json.dumps({"format": cache.CACHE_FORMAT, "reports": [], "files": {}}),
+], ids=["truncated", "not JSON", "wrong structure"])
+def test_a_corrupt_manifest_is_reported_in_one_line_and_everything_rebuilt(project, executed,
+                                                                           damage):
     build(project)
-    (project["out"] / cache.CACHE_FILE_NAME).write_text("{not json", encoding="utf-8")
+    manifest = project["out"] / cache.CACHE_FILE_NAME
+    manifest.write_text(damage(manifest.read_text(encoding="utf-8")), encoding="utf-8")
     executed.clear()
-    build(project)
+    warnings = []
+    build(project, warn=warnings.append)
     assert executed == ["one", "two"]
-    json.loads((project["out"] / cache.CACHE_FILE_NAME).read_text())  # rewritten whole
+    assert len(warnings) == 1 and "\n" not in warnings[0]
+    assert f"cache manifest {manifest} is corrupt" in warnings[0]
+    assert "rebuilding every report" in warnings[0]
+    json.loads(manifest.read_text())  # rewritten whole
+    warnings.clear()
+    build(project, warn=warnings.append)
+    assert warnings == []
+
+
+def test_a_missing_manifest_is_not_a_warning(project, executed):
+    warnings = []
+    build(project, warn=warnings.append)
+    assert warnings == [] and executed == ["one", "two"]
+
+
+def _sets(tmp_path, project):
+    """Two report-set files over the same notebook (read from disk, so each knows its file)."""
+    from analysis.reporting import load_report_set
+
+    folder = project["notebook"].parent
+    files = []
+    for name in ("main", "other"):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(f"notebooks_dir: {folder}\nreports:\n"
+                        f"  - {{name: {name}_report, notebook: parameters_fixture.ipynb,"
+                        f" title: {name}}}\n", encoding="utf-8")
+        files.append(load_report_set(path))
+    return files
+
+
+def test_another_report_set_does_not_clobber_the_folder(tmp_path, project, executed):
+    main, other = _sets(tmp_path, project)
+    out = project["out"]
+    build_reports(main, reports_dir=out, jobs=1)
+    index = (out / "index.html").read_bytes()
+    manifest = (out / cache.CACHE_FILE_NAME).read_bytes()
+    with pytest.raises(build_module.ForeignReportSetError,
+                       match=r"holds the reports of .*main.yaml, not .*other.yaml; build .*other"
+                             r".yaml into another folder with --output DIR"):
+        build_reports(other, reports_dir=out, jobs=1)
+    assert (out / "index.html").read_bytes() == index
+    assert (out / cache.CACHE_FILE_NAME).read_bytes() == manifest
+    assert not (out / "other_report.html").exists()
+    executed.clear()
+    assert build_reports(main, reports_dir=out, jobs=1)[0].status == "reused"
+    build_reports(other, reports_dir=tmp_path / "elsewhere", jobs=1)  # its own folder is fine
+
+
+def test_cli_refuses_another_report_set_with_exit_status_2(tmp_path, project, executed):
+    from typer.testing import CliRunner
+
+    from analysis.cli import app
+
+    main, other = _sets(tmp_path, project)
+    out = project["out"]
+    build_reports(main, reports_dir=out, jobs=1)
+    result = CliRunner().invoke(app, ["build", "--config", str(other.source), "--output", str(out)])
+    assert result.exit_code == 2
+    assert "--output DIR" in result.output and len(result.output.strip().splitlines()) == 1
+
+
+def test_a_busy_folder_is_refused_naming_the_holder_and_can_be_waited_for(tmp_path):
+    import threading
+
+    from analysis.reporting import lock
+
+    held = lock.acquire(tmp_path)
+    with pytest.raises(lock.FolderBusyError, match=rf"PID {os.getpid()} \(.*started "):
+        lock.acquire(tmp_path)
+    threading.Timer(0.3, held.release).start()
+    started = time.monotonic()
+    lock.acquire(tmp_path, wait=10).release()
+    assert 0.2 < time.monotonic() - started < 5
+    assert not (tmp_path / lock.LOCK_FILE_NAME).exists()
+
+
+def test_a_stale_lock_is_taken_over_with_a_warning(project, executed):
+    from analysis.reporting import lock
+
+    project["out"].mkdir()
+    (project["out"] / lock.LOCK_FILE_NAME).write_text(
+        json.dumps({"pid": 999999999, "started": "2024-01-01 00:00:00", "command": "analysis build"}))
+    warnings = []
+    results = build(project, warn=warnings.append)
+    assert {r.status for r in results.values()} == {"built"}
+    assert warnings == [f"took over the lock of {project['out']} left by PID 999999999 "
+                        "(analysis build, started 2024-01-01 00:00:00), which is no longer running"]
+    assert not (project["out"] / lock.LOCK_FILE_NAME).exists()
+
+
+def test_temporary_files_left_by_a_killed_build_are_removed(project, executed):
+    project["out"].mkdir()
+    stray = [project["out"] / ".one.a1b2c3d4.ipynb", project["out"] / ".index.html.zz_9y8x7.tmp"]
+    for path in stray:
+        path.write_text("half", encoding="utf-8")
+    keep = project["out"] / ".notes.ipynb"
+    keep.write_text("{}", encoding="utf-8")
+    build(project)
+    assert not any(p.exists() for p in stray) and keep.exists()
+
+
+def test_a_full_disk_when_writing_the_index_keeps_the_old_index(project, executed, monkeypatch):
+    from analysis.reporting.atomic import FAULT_VARIABLE, OutputError
+
+    build(project)
+    index = (project["out"] / "index.html").read_bytes()
+    monkeypatch.setenv(FAULT_VARIABLE, "ENOSPC:index.html")
+    with pytest.raises(OutputError, match="cannot write .*index.html: No space left on device"):
+        build(project, force=True)
+    assert (project["out"] / "index.html").read_bytes() == index
+    assert [p.name for p in project["out"].iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize("how", ["hook", "chmod"])
+def test_an_unwritable_folder_is_one_line_and_exit_status_4(tmp_path, project, executed,
+                                                            monkeypatch, how):
+    from typer.testing import CliRunner
+
+    from analysis.cli import app
+    from analysis.reporting.atomic import FAULT_VARIABLE
+
+    main, _ = _sets(tmp_path, project)
+    out = project["out"]
+    build_reports(main, reports_dir=out, jobs=1)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    if how == "hook":
+        monkeypatch.setenv(FAULT_VARIABLE, "EACCES:*")
+    else:
+        if os.geteuid() == 0:
+            pytest.skip("root writes into read-only folders")
+        out.chmod(0o555)
+    try:
+        result = CliRunner().invoke(app, ["build", "--force", "--config", str(main.source),
+                                          "--output", str(out)])
+    finally:
+        out.chmod(0o755)
+    assert result.exit_code == 4
+    assert result.output.strip() == (f"error: cannot write {out}: Permission denied; nothing was "
+                                     "built, the folder is unchanged")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
 def test_parameter_errors_are_not_cached_and_start_no_kernel(project, executed):

@@ -41,17 +41,33 @@ def build(
                               help="Print one JSON object per planned report and run nothing."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only failures and the summary."),
     output: Path = typer.Option(paths.REPORTS_DIR, "--output", help="Folder for the built reports."),
+    timeout: Optional[float] = typer.Option(
+        None, "--timeout", metavar="SECONDS", min=0.1, show_default=False,
+        help="Time limit of each report without its own `timeout:` in the report set "
+             "(default: 1200 s); a report over it is stopped and gets a failure page."),
+    wait: float = typer.Option(
+        0.0, "--wait", metavar="SECONDS", min=0.0, show_default=False,
+        help="Wait up to this long for another build of the same folder to finish "
+             "(default: refuse at once)."),
 ) -> None:
     """Build every report (HTML + executed notebook) and reports/index.html.
 
     A report whose inputs (notebook, parameters, data files, package source,
     dependency versions) are unchanged since its last build is reused.
+
+    Exit status: 0 all built or reused; 1 a report failed; 2 invalid report set or
+    options, or the folder holds another report set; 3 another build holds the
+    folder; 4 the folder cannot be written (permission, disk full); 130 Ctrl-C;
+    143 SIGTERM.
     """
     import json
     import time
 
-    from analysis.reporting.build import SelectionError, build_reports, parameter_errors, plan_reports
+    from analysis.reporting.atomic import OutputError
+    from analysis.reporting.build import (BuildInterrupted, ForeignReportSetError, SelectionError,
+                                          build_reports, parameter_errors, plan_reports)
     from analysis.reporting.config import ReportSetError, load_report_set
+    from analysis.reporting.lock import FolderBusyError
     from analysis.reporting.progress import make_progress
 
     started = time.perf_counter()
@@ -71,10 +87,34 @@ def build(
         raise typer.Exit(2 if errors else 0)
 
     progress = make_progress(typer.echo, quiet=quiet)
-    results = build_reports(report_set, only=only, reports_dir=output, jobs=jobs, force=force,
-                            progress=progress)
-    counts = {s: sum(r.status == s for r in results) for s in ("built", "reused", "failed")}
     index = output / "index.html"
+    try:
+        results = build_reports(report_set, only=only, reports_dir=output, jobs=jobs, force=force,
+                                progress=progress, timeout=timeout, wait=wait,
+                                warn=lambda message: typer.echo(f"warning: {message}", err=True))
+    except ForeignReportSetError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2)
+    except FolderBusyError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(3)
+    except OutputError as exc:
+        if hasattr(exc, "results"):  # stopped during the build
+            done = sum(r.status in ("built", "failed") for r in exc.results)
+            typer.echo(f"error: {exc}; the build stopped after {done} of {len(exc.results)} "
+                       "reports; the pages it did not finish are unchanged", err=True)
+        else:
+            typer.echo(f"error: {exc}; nothing was built, the folder is unchanged", err=True)
+        raise typer.Exit(4)
+    except BuildInterrupted as exc:
+        stopped = sum(r.status == "interrupted" for r in exc.results)
+        built = sum(r.status == "built" for r in exc.results)
+        name = "Ctrl-C" if exc.exit_status == 130 else "SIGTERM"
+        typer.echo(f"Interrupted ({name}) after {time.perf_counter() - started:.1f} s: "
+                   f"{built} built, {stopped} interrupted (previous pages, where there were "
+                   f"any, are kept). Open {index} to read them.", err=True)
+        raise typer.Exit(exc.exit_status)
+    counts = {s: sum(r.status == s for r in results) for s in ("built", "reused", "failed")}
     typer.echo(f"{len(results)} reports: {counts['built']} built, {counts['reused']} reused, "
                f"{counts['failed']} failed in {time.perf_counter() - started:.1f} s. "
                f"Open {index} to read them.")

@@ -20,6 +20,24 @@ For the reports of a report set (or those named with ``only``):
    links. The cache manifest is updated after each report.
 
 Every file is written atomically (temporary file, then rename).
+
+Faults:
+
+* **Lock.** The output folder is locked for the whole build
+  (:mod:`analysis.reporting.lock`); a second build of it is refused, naming the first.
+  The manifest names the report-set file whose reports the folder holds; a build of
+  another set into it is refused (:class:`ForeignReportSetError`).
+* **Time limits.** Each report has a time limit (its ``timeout:``, else ``timeout``,
+  else :data:`DEFAULT_TIMEOUT`); one over it is stopped and gets a failure page naming
+  the cell that was running.
+* **Stop.** On SIGINT or SIGTERM no new report starts, every worker is sent SIGTERM
+  (it stops its kernel, removes its temporary files and exits; SIGKILL after
+  :data:`WORKER_GRACE` seconds, at once after a second signal), any process still
+  carrying the build's token is killed (:mod:`analysis.reporting.processes`), the
+  index marks unfinished reports ``interrupted`` (their previous pages stay) and
+  :class:`BuildInterrupted` is raised.
+* **Write errors** (permission, read-only, disk full) stop the build the same way and
+  raise :class:`~analysis.reporting.atomic.OutputError`; pages already there stay.
 """
 
 from __future__ import annotations
@@ -31,7 +49,7 @@ from typing import Any, Callable, Iterable
 
 from analysis import paths
 from analysis.provenance import display_path
-from analysis.reporting.atomic import write_atomic
+from analysis.reporting.atomic import OutputError, write_atomic
 from analysis.reporting import cache
 from analysis.reporting.cache import FileHashes, Manifest, data_files_for
 from analysis.reporting.config import ReportSet
@@ -39,8 +57,9 @@ from analysis.reporting.pages import BuildResult, Job, index_html, now_text, wri
 from analysis.reporting.parameters import ParameterError
 from analysis.reporting.progress import Progress
 
-__all__ = ["BuildResult", "ParameterError", "PlannedReport", "SelectionError", "build_reports",
-           "data_files_for", "plan_reports", "write_atomic"]
+__all__ = ["BuildInterrupted", "BuildResult", "ForeignReportSetError", "OutputError",
+           "ParameterError", "PlannedReport", "SelectionError", "build_reports", "data_files_for",
+           "plan_reports", "write_atomic"]
 
 INDEX_TITLE = "Pakistan–Afghanistan engagement and militant violence: reports"
 
@@ -179,20 +198,79 @@ def _execute(job: Job) -> BuildResult:
     return execute_report(job)
 
 
+#: Default time limit of one report, in seconds (``--timeout``, a report's ``timeout:``).
+DEFAULT_TIMEOUT = 1200.0
+#: Seconds a stopped worker is given to stop its kernel (SIGTERM, then SIGKILL).
+KERNEL_GRACE = 1.0
+#: Seconds the builder waits for stopped workers before killing them.
+WORKER_GRACE = 3.0
+
 #: Thread limits of the maths libraries inside each kernel of a parallel build: the
 #: workers already fill the cores, and oversubscribed BLAS/OpenMP threads slow them down.
 KERNEL_THREAD_LIMITS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-def _worker_init() -> None:
+class BuildInterrupted(BaseException):
+    """The build was stopped by a signal (Ctrl-C, SIGTERM).
+
+    Attributes
+    ----------
+    signum : int
+        The first signal received.
+    results : list of BuildResult
+        One per selected report; those not finished have status ``interrupted``.
+    exit_status : int
+        ``128 + signum``: 130 for SIGINT, 143 for SIGTERM.
+    """
+
+    def __init__(self, signum: int, results: list[BuildResult] | None = None):
+        super().__init__(signum)
+        self.signum = signum
+        self.results = results or []
+        self.exit_status = 128 + signum
+
+
+class ForeignReportSetError(RuntimeError):
+    """The output folder holds the reports of another report set."""
+
+
+def _stop_worker(signum: int, frame: Any) -> None:
+    """A worker's SIGTERM handler: stop the kernel it runs, remove its temporary files,
+    and exit at once (the builder records what was finished)."""
+    import signal
+    import sys
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    execute = sys.modules.get("analysis.reporting.execute")
+    try:
+        if execute is not None:
+            execute.abort_running(KERNEL_GRACE)
+        else:
+            from analysis.reporting.atomic import remove_temporaries
+
+            remove_temporaries()
+    finally:
+        os._exit(128 + signum)
+
+
+def _worker_init(token: str = "") -> None:
     """Worker start-up: one maths thread per kernel (inherited by the kernels this worker
-    starts; a value the user set is kept), and nbconvert imported in the background while
-    the first kernel starts."""
-    import os
+    starts; a value the user set is kept), the build's token in the environment (so every
+    kernel carries it), Ctrl-C left to the builder, SIGTERM stopping the running report,
+    death with the builder, and nbconvert imported in the background while the first
+    kernel starts."""
+    import signal
     import threading
 
+    from analysis.reporting.processes import TOKEN_VARIABLE, die_with_parent
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the builder handles Ctrl-C
+    signal.signal(signal.SIGTERM, _stop_worker)
+    die_with_parent(signal.SIGTERM)
     for name, value in KERNEL_THREAD_LIMITS.items():
         os.environ.setdefault(name, value)
+    if token:
+        os.environ[TOKEN_VARIABLE] = token
 
     def warm() -> None:
         from analysis.reporting import execute
@@ -202,18 +280,93 @@ def _worker_init() -> None:
     threading.Thread(target=warm, daemon=True).start()
 
 
+class _Stop:
+    """What the build's signal handlers received, and how to react.
+
+    The first SIGINT or SIGTERM asks the build to stop (the run loop notices it; a report
+    running in this very process is interrupted at once); a second one asks it to stop
+    without waiting for the workers to clean up.
+    """
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self.count = 0
+        self.inline = False  # a report is running in this process (one worker)
+        self.fault: BaseException | None = None  # an OutputError that stops the build
+
+    @property
+    def requested(self) -> bool:
+        return self.signum is not None or self.fault is not None
+
+    @property
+    def force(self) -> bool:
+        return self.count >= 2
+
+    def handler(self, signum: int, frame: Any) -> None:
+        self.count += 1
+        if self.signum is None:
+            self.signum = signum
+        if self.inline:  # interrupt the report running here (again on a second signal)
+            raise BuildInterrupted(signum)
+
+    def install(self) -> dict[int, Any]:
+        """Install the handlers (main thread only); returns the previous ones."""
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return {}
+        previous = {}
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, self.handler)
+        return previous
+
+    @staticmethod
+    def restore(previous: dict[int, Any]) -> None:
+        import signal
+
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def _worker_failure(job: Job, exc: BaseException) -> BuildResult:
+    generated = now_text()
+    error = f"{type(exc).__name__}: worker process failed: {exc}"
+    write_failure_page(job, error, None, generated)
+    return BuildResult(name=job.name, title=job.title, notebook=job.notebook,
+                       parameters=job.parameters, status="failed", seconds=0.0,
+                       html_path=job.html_path, ipynb_path=None, error=error, built_at=generated)
+
+
 def _run(jobs: list[Job], workers: int, on_start: Callable[[str], None],
-         on_done: Callable[[Job, BuildResult], None]) -> None:
-    """Run jobs in-process (one worker) or across a pool of processes.
+         on_done: Callable[[Job, BuildResult], None], stop: _Stop | None = None,
+         token: str = "") -> None:
+    """Run jobs in-process (one worker) or across a pool of processes, until done or
+    until ``stop`` is requested (a signal, or an :class:`OutputError`).
 
     ``on_start(name)`` is called when a job starts (for the pool: when a worker
     is free to take it, the pool being first in, first out), ``on_done(job,
-    result)`` when it ends, in the calling process.
+    result)`` when it ends, in the calling process. On a stop, no new job starts,
+    the running ones are stopped (kernels and workers included) and their results
+    are not reported.
     """
+    stop = stop or _Stop()
     if workers <= 1:
         for job in jobs:
+            if stop.requested:
+                return
             on_start(job.name)
-            on_done(job, _execute(job))
+            try:
+                stop.inline = True
+                result = _execute(job)
+            except BuildInterrupted:
+                return
+            except OutputError as exc:
+                stop.fault = exc
+                return
+            finally:
+                stop.inline = False
+            on_done(job, result)
         return
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -222,7 +375,9 @@ def _run(jobs: list[Job], workers: int, on_start: Callable[[str], None],
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     # Workers are forked (all at once) at the first submit, before the progress
     # display starts its refresh thread.
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
+                               initargs=(token,))
+    finished = False
     try:
         futures = {pool.submit(_execute, job): job for job in jobs}
         queue = list(jobs)  # the pool runs jobs first in, first out
@@ -230,33 +385,53 @@ def _run(jobs: list[Job], workers: int, on_start: Callable[[str], None],
             on_start(job.name)
         next_up = workers
         pending = set(futures)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
+        while pending and not stop.requested:
+            done, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+            for future in done:  # a report finished as the signal came still counts
                 job = futures[future]
                 try:
                     result = future.result()
+                except OutputError as exc:
+                    stop.fault = stop.fault or exc
+                    continue
                 except Exception as exc:  # the worker process died
-                    generated = now_text()
-                    error = f"{type(exc).__name__}: worker process failed: {exc}"
-                    write_failure_page(job, error, None, generated)
-                    result = BuildResult(name=job.name, title=job.title, notebook=job.notebook,
-                                         parameters=job.parameters, status="failed", seconds=0.0,
-                                         html_path=job.html_path, ipynb_path=None, error=error,
-                                         built_at=generated)
+                    if stop.requested:  # stopped by the builder
+                        continue
+                    result = _worker_failure(job, exc)
                 on_done(job, result)
-                if next_up < len(queue):
+                if next_up < len(queue) and not stop.requested:
                     on_start(queue[next_up].name)
                     next_up += 1
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+        finished = not stop.requested
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:
+            _stop_pool(pool, stop)
+
+
+def _stop_pool(pool: Any, stop: _Stop) -> None:
+    """Stop a process pool now: cancel queued jobs, SIGTERM every worker (each stops its
+    kernel and removes its temporary files), SIGKILL those still there after
+    :data:`WORKER_GRACE` seconds (at once after a second signal)."""
+    import signal
+
+    from analysis.reporting import processes
+
+    pids = [p.pid for p in list(getattr(pool, "_processes", {}).values()) if p.pid]
+    pool.shutdown(wait=False, cancel_futures=True)
+    for pid in pids:
+        processes.send(pid, signal.SIGKILL if stop.force else signal.SIGTERM)
+    left = processes.wait_gone(pids, WORKER_GRACE, hurry=lambda: stop.force)
+    for pid in left:
+        processes.send(pid, signal.SIGKILL)
+    processes.wait_gone(left, 1.0)
 
 
 def build_reports(report_set: ReportSet, *, only: Iterable[str] | None = None,
                   reports_dir: Path | None = None, jobs: int | None = None, force: bool = False,
-                  progress: Progress | None = None,
+                  progress: Progress | None = None, timeout: float | None = None,
+                  wait: float = 0.0, warn: Callable[[str], None] | None = None,
                   kernel_name: str = paths.KERNEL_NAME) -> list[BuildResult]:
     """Build the reports of a report set and write the index.
 
@@ -274,6 +449,14 @@ def build_reports(report_set: ReportSet, *, only: Iterable[str] | None = None,
         Rebuild even when the inputs are unchanged.
     progress : Progress, optional
         Progress display (default: silent).
+    timeout : float, optional
+        Seconds each report may run, for reports without their own ``timeout``
+        (default :data:`DEFAULT_TIMEOUT`).
+    wait : float
+        Seconds to wait for another build of the same folder to finish (default: refuse).
+    warn : callable, optional
+        Receives one-line warnings (a corrupt cache manifest, a stale lock);
+        default: printed to standard error.
     kernel_name : str
         Jupyter kernel the notebooks run on.
 
@@ -287,16 +470,72 @@ def build_reports(report_set: ReportSet, *, only: Iterable[str] | None = None,
     ------
     SelectionError
         If ``only`` names an unknown report (before anything is built).
+    FolderBusyError
+        If another build holds the output folder (naming it).
+    ForeignReportSetError
+        If the folder holds the reports of another report-set file.
+    OutputError
+        If the output folder cannot be written (permission, read-only, disk full):
+        the build stops, pages already there are left as they were.
+    BuildInterrupted
+        On SIGINT or SIGTERM, after the running reports are stopped and the index
+        (marking them ``interrupted``) and the cache manifest are written.
     """
+    import sys
+
+    from analysis.reporting import lock, processes
+    from analysis.reporting.atomic import remove_stray_temporaries
+
+    if warn is None:
+        def warn(message: str) -> None:
+            print(f"warning: {message}", file=sys.stderr)
+
     reports_dir = Path(reports_dir or paths.REPORTS_DIR).resolve()
-    reports_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        reports_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(exc.errno, exc.strerror or str(exc), str(reports_dir)) from None
     progress = progress or Progress()
     everything = plan_reports(report_set, reports_dir)
     selected = plan_reports(report_set, reports_dir, only) if only else everything
 
-    manifest = Manifest.load(reports_dir)
+    held = lock.acquire(reports_dir, wait=wait)
+    stop = _Stop()
+    previous_handlers = stop.install()
+    try:
+        if held.stale_holder and held.stale_holder.get("pid") != os.getpid():
+            warn(f"took over the lock of {display_path(reports_dir)} left by "
+                 f"{lock.holder_text(held.stale_holder)}, which is no longer running")
+        remove_stray_temporaries(reports_dir)
+        manifest = Manifest.load(reports_dir)
+        if manifest.problem:
+            warn(manifest.problem)
+        owner = display_path(report_set.source) if report_set.source else None
+        if owner and manifest.report_set and manifest.report_set != owner:
+            raise ForeignReportSetError(
+                f"{display_path(reports_dir)} holds the reports of {manifest.report_set}, not "
+                f"{owner}; build {owner} into another folder with --output DIR (or delete "
+                f"{display_path(manifest.path)} to hand this folder over to it)")
+        if owner:
+            manifest.report_set = owner
+        return _build(report_set, everything, selected, manifest, reports_dir, jobs=jobs,
+                      force=force, progress=progress, timeout=timeout, stop=stop,
+                      token=processes.new_token(), kernel_name=kernel_name)
+    finally:
+        stop.restore(previous_handlers)
+        held.release()
+
+
+def _build(report_set: ReportSet, everything: list[PlannedReport], selected: list[PlannedReport],
+           manifest: Manifest, reports_dir: Path, *, jobs: int | None, force: bool,
+           progress: Progress, timeout: float | None, stop: _Stop, token: str,
+           kernel_name: str) -> list[BuildResult]:
+    """:func:`build_reports` once the folder is locked and the manifest read."""
+    from analysis.reporting import processes
+
     files = FileHashes(manifest.files)
     decisions = decide(selected, manifest, files, force=force, kernel_name=kernel_name)
+    limits = {spec.name: spec.timeout for spec in report_set.expanded()}
     results: dict[str, BuildResult] = {}
     to_build: list[tuple[PlannedReport, dict[str, Any], str, str]] = []
     for d in decisions:
@@ -318,7 +557,8 @@ def build_reports(report_set: ReportSet, *, only: Iterable[str] | None = None,
                    notebook_path=report.notebook_path, parameters=report.parameters,
                    html_path=report.html_path, ipynb_path=report.ipynb_path, kernel=kernel_name,
                    notebook_sha256=inputs["notebook"], data_sha256=inputs["data"],
-                   declared=declared.get(report.notebook_path))
+                   declared=declared.get(report.notebook_path),
+                   timeout=limits.get(report.name) or timeout or DEFAULT_TIMEOUT)
 
     runnable = [item for item in to_build if item[0].name not in errors]
     # Longest first (by the last recorded time), so parallel workers finish together.
@@ -339,7 +579,10 @@ def build_reports(report_set: ReportSet, *, only: Iterable[str] | None = None,
                 "ipynb_sha256": files.sha256(job.ipynb_path)}
         else:
             manifest.reports.pop(job.name, None)
-        manifest.save(files)
+        try:
+            manifest.save(files)
+        except OutputError as exc:
+            stop.fault = exc
         progress.finished(result)
 
     began = False
@@ -361,22 +604,90 @@ def build_reports(report_set: ReportSet, *, only: Iterable[str] | None = None,
         begin()
         progress.started(name)
 
+    saved_token = os.environ.get(processes.TOKEN_VARIABLE)
+    os.environ[processes.TOKEN_VARIABLE] = token  # inherited by kernels started in-process
     try:
-        for report, inputs, _, reason in to_build:
-            if report.name in errors:  # published before any kernel starts
-                results[report.name] = _refuse(job_for(report, inputs), errors[report.name], reason)
-                manifest.reports.pop(report.name, None)
-        _run([job_for(report, inputs) for report, inputs, _, _ in runnable], workers, on_start,
-             on_done)
-        begin()
+        try:
+            for report, inputs, _, reason in to_build:
+                if report.name in errors:  # published before any kernel starts
+                    results[report.name] = _refuse(job_for(report, inputs), errors[report.name],
+                                                   reason)
+                    manifest.reports.pop(report.name, None)
+            if not stop.requested:
+                _run([job_for(report, inputs) for report, inputs, _, _ in runnable], workers,
+                     on_start, on_done, stop, token)
+        except BuildInterrupted:  # a second signal while the first was being handled
+            pass
+        except OutputError as exc:
+            stop.fault = exc
+        finally:
+            if stop.requested:
+                import sys
+
+                from analysis.reporting.atomic import remove_stray_temporaries
+
+                execute = sys.modules.get("analysis.reporting.execute")
+                if execute is not None:  # a report ran in this process (one worker)
+                    execute.abort_running(KERNEL_GRACE, hurry=lambda: stop.force)
+                    _mute_abandoned_client()
+                processes.kill_token_holders(token)
+                remove_stray_temporaries(reports_dir)
     finally:
-        if began:
-            progress.end()
+        if saved_token is None:
+            os.environ.pop(processes.TOKEN_VARIABLE, None)
+        else:
+            os.environ[processes.TOKEN_VARIABLE] = saved_token
+    begin()
+    if stop.requested:
+        why = (f"the build was stopped ({_signal_name(stop.signum)})" if stop.signum is not None
+               else f"the build stopped: {stop.fault}")
+        for report in selected:
+            if report.name not in results:
+                kept = "its previous page is kept" if report.html_path.exists() else "no page yet"
+                results[report.name] = BuildResult(
+                    name=report.name, title=report.title, notebook=report.notebook,
+                    parameters=report.parameters, status="interrupted", seconds=0.0,
+                    html_path=report.html_path,
+                    ipynb_path=report.ipynb_path if report.ipynb_path.exists() else None,
+                    error=f"{why} before this report finished; {kept}",
+                    built_at=manifest.reports.get(report.name, {}).get("built_at"))
+                progress.finished(results[report.name])
+    progress.end()
+    manifest.reports = {n: e for n, e in manifest.reports.items()
+                        if n in {r.name for r in everything}}
+    ordered = [results[r.name] for r in selected if r.name in results]
+    try:
         _write_index(everything, results, manifest, reports_dir)
-        manifest.reports = {n: e for n, e in manifest.reports.items()
-                            if n in {r.name for r in everything}}
         manifest.save(files)
-    return [results[r.name] for r in selected if r.name in results]
+    except OutputError as exc:
+        if stop.fault is None:
+            stop.fault = exc
+    if stop.signum is not None:
+        raise BuildInterrupted(stop.signum, ordered)
+    if stop.fault is not None:
+        stop.fault.results = ordered  # type: ignore[attr-defined]
+        raise stop.fault
+    return ordered
+
+
+def _mute_abandoned_client() -> None:
+    """After a report running in this process was interrupted, its notebook client's
+    tasks are abandoned: keep their late complaints ("Kernel died", "Task exception was
+    never retrieved") out of the build's output."""
+    import logging
+
+    for name in ("asyncio", "papermill", "nbclient", "traitlets"):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+
+
+def _signal_name(signum: int | None) -> str:
+    import signal
+
+    try:
+        name = signal.Signals(signum).name if signum is not None else "stopped"
+    except ValueError:
+        return f"signal {signum}"
+    return {"SIGINT": "Ctrl-C, SIGINT"}.get(name, name)
 
 
 def _refuse(job: Job, error: str, reason: str) -> BuildResult:

@@ -13,7 +13,10 @@ A report's *inputs* are
 The cache key is the SHA-256 of those inputs. The manifest
 (``reports/.build-cache.json``, written atomically) keeps, per report, the
 key, the inputs, the build time and the SHA-256 of the HTML and executed
-notebook it produced. A report is reused when its key matches and both files
+notebook it produced; it also names the report-set file whose reports the folder
+holds, so that a build of another set into the same folder is refused instead of
+overwriting the index and the cache. A corrupt or truncated manifest is reported
+(:attr:`Manifest.problem`) and treated as empty. A report is reused when its key matches and both files
 are still there, unmodified. Only successful builds are recorded, so a failed
 report is always tried again.
 
@@ -204,31 +207,59 @@ def changed_inputs(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]
 
 
 class Manifest:
-    """The cache manifest of one output folder (``<reports>/.build-cache.json``)."""
+    """The cache manifest of one output folder (``<reports>/.build-cache.json``).
 
-    def __init__(self, path: Path, data: dict[str, Any] | None = None):
+    Attributes
+    ----------
+    report_set : str or None
+        The report-set file whose reports the folder holds (as the user would
+        write it), or ``None`` when unknown.
+    problem : str or None
+        Why an existing manifest could not be used (corrupt, truncated), for a
+        warning; ``None`` when it was read, or when there was none.
+    """
+
+    def __init__(self, path: Path, data: dict[str, Any] | None = None,
+                 problem: str | None = None):
         self.path = path
         data = data or {}
         self.reports: dict[str, dict[str, Any]] = dict(data.get("reports", {}))
         self.files: dict[str, dict[str, Any]] = dict(data.get("files", {}))
+        self.report_set: str | None = data.get("report_set")
+        self.problem = problem
 
     @classmethod
     def load(cls, reports_dir: Path) -> "Manifest":
-        """Read the manifest; a missing or unreadable one is an empty cache."""
+        """Read the manifest. A missing one, or one of another cache format, is an empty
+        cache; an unreadable, corrupt or truncated one too, with :attr:`problem` saying why."""
         path = reports_dir / CACHE_FILE_NAME
+        shown = display_path(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
-                data = {}
-        except (OSError, ValueError):
-            data = {}
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return cls(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            return cls(path, problem=f"cannot read the cache manifest {shown} ({exc}); "
+                                     "ignoring it and rebuilding every report")
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            return cls(path, problem=f"the cache manifest {shown} is corrupt or truncated ({exc}); "
+                                     "ignoring it and rebuilding every report")
+        if not isinstance(data, dict) or (data.get("format") == CACHE_FORMAT and not (
+                isinstance(data.get("reports"), dict) and isinstance(data.get("files"), dict))):
+            return cls(path, problem=f"the cache manifest {shown} is corrupt (not the structure "
+                                     "the builder writes); ignoring it and rebuilding every report")
+        if data.get("format") != CACHE_FORMAT:
+            return cls(path, {"report_set": data.get("report_set")})
         return cls(path, data)
 
     def save(self, files: FileHashes | None = None) -> None:
         """Write the manifest atomically."""
         if files is not None:
             self.files.update(files.seen)
-        data = {"format": CACHE_FORMAT, "reports": self.reports, "files": self.files}
+        data = {"format": CACHE_FORMAT, "report_set": self.report_set, "reports": self.reports,
+                "files": self.files}
         write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False,
                                            default=str))
 

@@ -19,6 +19,9 @@ Example::
           violence_measure: [attacks, fatalities]
           frequency: [M, Q]
 
+A report (or a grid) may set ``timeout: SECONDS``: the time its notebook may
+run, all cells together, before it is stopped (default: the build's ``--timeout``).
+
 A grid expands, in the order its keys and values are written (the last key
 varies fastest), into one report per combination. Its ``name`` and ``title``
 may contain ``{parameter}`` fields: the name is filled with each value's
@@ -41,8 +44,8 @@ from pathlib import Path
 from typing import Annotated, Any, Union
 
 import yaml
-from pydantic import (BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError,
-                      field_validator, model_validator)
+from pydantic import (BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag,
+                      ValidationError, field_validator, model_validator)
 
 from analysis import paths
 
@@ -68,6 +71,11 @@ def _check_name(value: str) -> str:
     return value
 
 
+#: What a report's ``timeout`` means.
+TIMEOUT_HELP = ("Seconds the report may run (all its cells together) before it is stopped and "
+                "gets a failure page; default: the build's --timeout.")
+
+
 class ReportSpec(BaseModel):
     """One report: a notebook run with one parameter set."""
 
@@ -78,6 +86,7 @@ class ReportSpec(BaseModel):
     notebook: str = Field(description="Notebook file name inside notebooks/.")
     title: str = Field(min_length=1)
     parameters: dict[str, Any] = Field(default_factory=dict)
+    timeout: float | None = Field(None, gt=0, description=TIMEOUT_HELP)
 
     @field_validator("name")
     @classmethod
@@ -131,6 +140,7 @@ class GridSpec(BaseModel):
     title: str = Field(min_length=1, description="Title pattern; may hold {parameter} fields.")
     parameters: dict[str, Any] = Field(default_factory=dict, description="Shared by every combination.")
     grid: dict[str, list[Any]] = Field(min_length=1, description="Parameter → list of values.")
+    timeout: float | None = Field(None, gt=0, description=TIMEOUT_HELP)
 
     @field_validator("notebook")
     @classmethod
@@ -173,7 +183,7 @@ class GridSpec(BaseModel):
                          + ", ".join(f"{k}: {_value_text(v)}" for k, v in values.items()) + ")")
             expanded.append(ReportSpec.model_construct(
                 name=name, notebook=self.notebook, title=title,
-                parameters={**self.parameters, **values}))
+                parameters={**self.parameters, **values}, timeout=self.timeout))
         return expanded
 
 
@@ -206,6 +216,13 @@ class ReportSet(BaseModel):
     defaults: dict[str, Any] = Field(default_factory=dict)
     reports: list[Entry] = Field(min_length=1)
     notebooks_dir: str | None = None
+    _source: Path | None = PrivateAttr(None)
+
+    @property
+    def source(self) -> Path | None:
+        """The file the set was read from (by :func:`load_report_set`), or ``None``; it
+        identifies the set in the output folder's cache manifest."""
+        return self._source
 
     @model_validator(mode="after")
     def _unique_names(self) -> "ReportSet":
@@ -271,7 +288,9 @@ def load_report_set(path: str | os.PathLike[str] | None = None) -> ReportSet:
     if not isinstance(raw, dict):
         raise ReportSetError(f"{path}: expected a mapping with a 'reports' list")
     try:
-        return ReportSet.model_validate(raw)
+        report_set = ReportSet.model_validate(raw)
     except ValidationError as exc:
         lines = [f"{path}: " + _location(err["loc"]) + f": {err['msg']}" for err in exc.errors()]
         raise ReportSetError("\n".join(lines)) from None
+    report_set._source = path.resolve()
+    return report_set

@@ -9,20 +9,27 @@ template (code hidden, no network scripts), one exporter per worker.
 from __future__ import annotations
 
 import copy
+import logging
+import math
 import os
 import re
+import signal
 import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Callable
 
 import nbformat
 import papermill
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.paths import jupyter_runtime_dir
+from nbclient.exceptions import CellTimeoutError
 
 from analysis import paths
-from analysis.reporting.atomic import make_readable, temporary_beside, write_atomic
+from analysis.reporting import processes
+from analysis.reporting.atomic import (OutputError, forget_temporary, make_readable,
+                                       remove_temporaries, temporary_beside, write_atomic)
 from analysis.reporting.pages import ANSI as _ANSI
 from analysis.reporting.pages import (PAGE_CSS, TOC_MARKER, BuildResult, Job, Provenance,
                                       footer_html, header_html, headings, now_text,
@@ -30,6 +37,17 @@ from analysis.reporting.pages import (PAGE_CSS, TOC_MARKER, BuildResult, Job, Pr
                                       write_failure_page)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+
+class _NoCellTimeoutLine(logging.Filter):
+    """Drop nbclient's "Timeout waiting for execute reply (Ns)." line: N is the time the
+    cell had left, not the report's limit; the failure line and page say it properly."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Timeout waiting for execute reply")
+
+
+logging.getLogger("papermill").addFilter(_NoCellTimeoutLine())
 _SOCKET_PATH_MAX = 100  # AF_UNIX paths are limited to ~107 bytes
 
 
@@ -56,7 +74,17 @@ class IPCKernelManager(AsyncKernelManager):
     def __init__(self, **kwargs):
         kwargs.setdefault("transport", "ipc")
         kwargs.setdefault("ip", _ipc_prefix())
+        # A kernel that ignores the shutdown request (a cell still running after a
+        # timeout) gets SIGTERM after 1 s and SIGKILL after 2 s, instead of 2.5 and 5 s.
+        kwargs.setdefault("shutdown_wait_time", 2.0)
         super().__init__(**kwargs)
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw) -> None:
+        """Launch the kernel and remember it (see :func:`stop_kernels`)."""
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        pid = getattr(self.provisioner, "pid", None)
+        if pid:
+            _KERNELS[self] = pid
 
     async def _async_interrupt_kernel(self) -> None:
         """Skip the SIGINT that jupyter_client (8.x) sends before every shutdown request.
@@ -72,6 +100,36 @@ class IPCKernelManager(AsyncKernelManager):
         await super()._async_interrupt_kernel()
 
     interrupt_kernel = _async_interrupt_kernel
+
+
+#: Kernels started by this process for the report it is running: manager → PID.
+_KERNELS: dict[IPCKernelManager, int] = {}
+
+
+def stop_kernels(grace: float = 0.0, hurry: Callable[[], bool] = lambda: False) -> None:
+    """Stop every kernel this process started that is still running, with the processes
+    it started (its process group): SIGTERM, then SIGKILL after ``grace`` seconds (sooner
+    if ``hurry()`` turns true); then remove their connection and socket files."""
+    pids = [pid for pid in _KERNELS.values() if processes.alive(pid)]
+    for pid in pids:
+        processes.send(pid, signal.SIGTERM, group=True)
+    left = processes.wait_gone(pids, grace, hurry) if grace else pids
+    for pid in left:
+        processes.send(pid, signal.SIGKILL, group=True)
+    processes.wait_gone(left, 1.0)
+    for manager in list(_KERNELS):
+        try:
+            manager.cleanup_connection_file()
+            manager.cleanup_ipc_files()
+        except Exception:  # best effort: the files live in Jupyter's runtime folder
+            pass
+    _KERNELS.clear()
+
+
+def abort_running(grace: float = 1.0, hurry: Callable[[], bool] = lambda: False) -> None:
+    """Stop the report running in this process: its kernel and its temporary files."""
+    stop_kernels(grace, hurry)
+    remove_temporaries()
 
 
 # --------------------------------------------------------------------------
@@ -181,37 +239,88 @@ def error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {_ANSI.sub('', str(exc))}"
 
 
+def _limit_text(seconds: float) -> str:
+    return f"{seconds:g} s"
+
+
+def _mark_timed_out(executed: nbformat.NotebookNode | None, limit: str) -> str:
+    """The timeout message, naming the cell that was running when the time ran out (the
+    last cell papermill started); that cell gets the message as an error output, so the
+    failure page and the executed notebook show it."""
+    message = f"the report ran past its time limit of {limit} and was stopped"
+    started = [(i, c) for i, c in enumerate(executed.cells if executed is not None else [])
+               if c.cell_type == "code" and c.get("metadata", {}).get("papermill", {}).get("start_time")]
+    if not started:
+        return message
+    index, cell = started[-1]
+    where = f"cell {cell.execution_count}" if cell.get("execution_count") else f"cell {index + 1}"
+    message = f"{message} in {where}"
+    cell.setdefault("outputs", []).append(nbformat.v4.new_output(
+        "error", ename="TimeoutError", evalue=message, traceback=[f"TimeoutError: {message}"]))
+    return message
+
+
 def execute_report(job: Job) -> BuildResult:
-    """Execute and publish one report; a failure is published as a failure page, never raised."""
+    """Execute and publish one report; a failure is published as a failure page, never raised.
+
+    A report that runs past ``job.timeout`` seconds is stopped (its kernel shut down) and
+    gets a failure page naming the cell that was running. A stop of the build
+    (:class:`BaseException`, e.g. an interrupt) publishes nothing: the previous page and
+    notebook stay. :class:`~analysis.reporting.atomic.OutputError` (the output folder
+    cannot be written) is raised: it is the build's fault, not the report's.
+    """
     started = time.perf_counter()
     generated = now_text()
+    deadline = time.monotonic() + job.timeout if job.timeout else None
+
+    def cell_timeout(cell) -> int | None:
+        """Seconds the next cell may run: what is left of the report's time (nbclient)."""
+        if deadline is None:
+            return None
+        return max(1, math.ceil(deadline - time.monotonic()))
+
     executed = None
+    tmp = temporary_beside(job.ipynb_path, ".ipynb")
     try:
-        tmp = temporary_beside(job.ipynb_path, ".ipynb")
         try:
+            failure = None
             try:
                 papermill.execute_notebook(
                     str(job.notebook_path), tmp, parameters=job.parameters,
                     kernel_name=job.kernel, cwd=str(paths.PROJECT_ROOT),
                     progress_bar=False, log_output=False, report_mode=True,
-                    kernel_manager_class=IPCKernelManager,
+                    kernel_manager_class=IPCKernelManager, timeout_func=cell_timeout,
                 )
-            finally:
-                if os.path.getsize(tmp) > 0:
-                    executed = nbformat.read(tmp, as_version=4)
-                    make_readable(tmp)
-                    os.replace(tmp, job.ipynb_path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-        page = notebook_to_html(executed, job.title, provenance_for(job, generated),
-                                job.ipynb_path.name)
-        write_atomic(job.html_path, page)
-        status, error = "built", None
-    except Exception as exc:  # a failed report is published as a failure page
-        error = error_text(exc)
-        write_failure_page(job, error, executed, generated)
-        status = "failed"
+            except CellTimeoutError:
+                failure = "timeout"
+            except Exception as exc:  # published below with the partial notebook
+                failure = exc
+            # Only a finished or failed run gets here; a stopped build publishes nothing.
+            if os.path.getsize(tmp) > 0:
+                executed = nbformat.read(tmp, as_version=4)
+                if failure == "timeout":
+                    failure = TimeoutError(_mark_timed_out(executed, _limit_text(job.timeout or 0)))
+                    nbformat.write(executed, tmp)
+            if failure == "timeout":
+                failure = TimeoutError(_mark_timed_out(None, _limit_text(job.timeout or 0)))
+            if failure is not None:
+                raise failure
+            page = notebook_to_html(executed, job.title, provenance_for(job, generated),
+                                    job.ipynb_path.name)
+            write_atomic(job.html_path, page)
+            status, error = "built", None
+        except OutputError:
+            raise
+        except Exception as exc:  # a failed report is published as a failure page
+            error = error_text(exc)
+            write_failure_page(job, error, executed, generated)
+            status = "failed"
+        if executed is not None:  # the page and its notebook are published together
+            make_readable(tmp)
+            os.replace(tmp, job.ipynb_path)
+    finally:
+        forget_temporary(tmp)
+        stop_kernels()
     return BuildResult(name=job.name, title=job.title, notebook=job.notebook,
                        parameters=job.parameters, status=status,
                        seconds=time.perf_counter() - started, html_path=job.html_path,

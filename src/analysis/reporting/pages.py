@@ -20,9 +20,9 @@ from analysis.reporting.atomic import write_atomic
 
 #: Shown in the index for each status.
 STATUS_TEXT = {"built": "built", "reused": "reused from cache", "failed": "failed",
-               "not rebuilt": "not rebuilt"}
+               "not rebuilt": "not rebuilt", "interrupted": "interrupted"}
 _STATUS_COLOUR = {"built": "#1e7a46", "reused": "#1f5f8b", "failed": "#b03a2e",
-                  "not rebuilt": "#555555"}
+                  "not rebuilt": "#555555", "interrupted": "#8a5a00"}
 
 PAGE_CSS = """
 <style>
@@ -77,7 +77,9 @@ class BuildResult:
     """What happened to one report in a build.
 
     ``status`` is ``"built"``, ``"reused"`` (unchanged inputs: page kept from the
-    cache), ``"failed"``, or ``"not rebuilt"`` (outside ``--only``; page kept).
+    cache), ``"failed"``, ``"not rebuilt"`` (outside ``--only``; page kept), or
+    ``"interrupted"`` (the build was stopped before the report finished; its previous
+    page, if any, is kept).
     """
 
     name: str
@@ -252,7 +254,7 @@ def index_html(results: list[BuildResult], generated: str, title: str) -> str:
         when = f"{r.seconds:.1f} s" + (f"<br><small>{escape(r.built_at)}</small>" if r.built_at else "")
         why = f"<br><small>{escape(r.reason)}</small>" if r.reason and r.status == "built" else ""
         error = (f"<br><small>{escape(' '.join(r.error.split())[:300])}</small>"
-                 if r.error and r.status == "failed" else "")
+                 if r.error and r.status in ("failed", "interrupted") else "")
         rows.append(
             f'<tr id="report-{escape(r.name)}"><td><a href="{escape(r.html_path.name)}">'
             f"{escape(r.title)}</a>{nb_link}</td>"
@@ -262,7 +264,8 @@ def index_html(results: list[BuildResult], generated: str, title: str) -> str:
             f"{STATUS_TEXT.get(r.status, r.status)}</span>{why}{error}</td>"
             f'<td><code>{params}</code></td><td class="when">{when}</td></tr>')
     counts = {s: sum(r.status == s for r in results) for s in STATUS_TEXT}
-    parts = [f"{counts[s]} {STATUS_TEXT[s]}" for s in ("built", "reused", "not rebuilt") if counts[s]]
+    parts = [f"{counts[s]} {STATUS_TEXT[s]}" for s in ("built", "reused", "not rebuilt", "interrupted")
+             if counts[s]]
     if counts["failed"]:
         parts.append(f"<strong style='color:#b03a2e'>{counts['failed']} failed</strong>")
     summary = f"{len(results)} reports: " + ", ".join(parts)
@@ -277,7 +280,8 @@ def index_html(results: list[BuildResult], generated: str, title: str) -> str:
             "provenance (git commit, data-file hashes, parameters, software versions). Numbers "
             "come from the project's cited reference dataset; see <code>data/README.md</code>. "
             "<em>Reused from cache</em>: nothing the report depends on changed since the build "
-            "time shown, so its page was kept.</p>"
+            "time shown, so its page was kept. <em>Interrupted</em>: the build was stopped before "
+            "the report finished; the page linked is from its previous build, if it had one.</p>"
             "</main></body></html>")
 
 
@@ -296,6 +300,7 @@ class Job:
     notebook_sha256: str
     data_sha256: dict[str, str]
     declared: dict[str, dict[str, Any]] | None = None
+    timeout: float | None = None
 
 
 def now_text() -> str:

@@ -35,6 +35,8 @@ def result_line(result: BuildResult, name_width: int = 0) -> str:
     note = _note(result)
     if note:
         note = f": {note}" if result.status == "failed" else f" ({note})"
+    if result.status == "interrupted":
+        return f"{result.status:{_WIDTH}s} {result.name}"
     return f"{result.status:{_WIDTH}s} {result.name:{name_width}s} {result.seconds:6.1f} s{note}"
 
 
@@ -77,7 +79,7 @@ class LiveProgress(Progress):
     """A table redrawn in place on an interactive terminal (rich)."""
 
     _STYLE = {"queued": "dim", "running": "yellow", "built": "green", "reused": "cyan",
-              "failed": "bold red"}
+              "failed": "bold red", "interrupted": "magenta"}
 
     def __init__(self, stream: TextIO | None = None):
         from rich.console import Console
