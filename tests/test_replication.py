@@ -258,6 +258,23 @@ def test_normalising_removes_only_run_dependent_text():
                                      "IRR 1.98 (95% CI 1.41 to 2.77), N = 51")
 
 
+def test_comparison_sets_aside_only_run_dependent_parts():
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    def run(injected_id: str, started: str, value: str) -> nbformat.NotebookNode:
+        injected = new_code_cell("seed = 7", metadata={"tags": ["injected-parameters"]})
+        injected.id = injected_id
+        cell = new_code_cell("estimate()", metadata={"papermill": {"start_time": started}})
+        cell.id = "cell-01"
+        cell.outputs = [new_output("stream", name="stdout", text=f"at {started}: IRR {value}")]
+        return new_notebook(cells=[injected, cell])
+
+    first = comparable(run("a1b2c3d4", "2026-11-28T18:15:02", "1.98"))
+    assert differences("x", first, comparable(run("e5f6a7b8", "2026-11-28T18:16:40", "1.98"))) == []
+    found = differences("x", first, comparable(run("e5f6a7b8", "2026-11-28T18:16:40", "1.97")))
+    assert len(found) == 1 and found[0].startswith("x, cell 1 (cell-01), outputs: ")
+
+
 @pytest.mark.slow
 def test_rebuilding_the_shipped_reports_gives_identical_outputs(built, tmp_path_factory):
     """The session's build of the shipped set (tests/conftest.py) against a second build from
