@@ -9,9 +9,9 @@ import hashlib
 import os
 import platform
 import subprocess
-from typing import Any
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import yaml
 
