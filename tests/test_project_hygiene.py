@@ -1,4 +1,4 @@
-"""Project rules: clean notebooks, documented parameters, dependency lists in sync."""
+"""Project rules: clean notebooks, documented parameters, lint, hooks, entry points."""
 
 from __future__ import annotations
 
@@ -68,26 +68,9 @@ def test_notebooks_hold_calls_not_algorithms(path):
     assert not re.search(r"^\s*def ", code, flags=re.M)
 
 
-def _name(requirement: str) -> tuple[str, str]:
-    match = re.match(r"^\s*([A-Za-z0-9_.-]+)\s*(.*)$", requirement)
-    return match.group(1).lower().replace("_", "-"), match.group(2).replace(" ", "")
-
-
-def test_environment_yml_matches_pyproject():
-    project = tomllib.loads((paths.PROJECT_ROOT / "pyproject.toml").read_text())["project"]
-    wanted = dict(map(_name, project["dependencies"] + project["optional-dependencies"]["test"]))
-    env = yaml.safe_load((paths.PROJECT_ROOT / "environment.yml").read_text())
-    conda = dict(_name(d) for d in env["dependencies"] if isinstance(d, str))
-    conda.pop("pip", None)
-    python = conda.pop("python")
-    assert python == ">=" + project["requires-python"].lstrip(">=")
-    assert conda == wanted
-    assert all(bound.startswith(">=") for bound in wanted.values()), "lower-bounded versions only"
-
-
 def test_users_named_dependencies_are_present():
     project = tomllib.loads((paths.PROJECT_ROOT / "pyproject.toml").read_text())["project"]
-    names = {_name(d)[0] for d in project["dependencies"]}
+    names = {re.match(r"[A-Za-z0-9_.-]+", d).group(0).lower() for d in project["dependencies"]}
     assert {"jupyterlab", "pandas", "matplotlib", "seaborn", "statsmodels", "papermill"} <= names
 
 
@@ -106,3 +89,53 @@ def test_project_kernel_is_registered():
 
     specs = KernelSpecManager().find_kernel_specs()
     assert paths.KERNEL_NAME in specs, "run `make setup` to register the kernel"
+
+
+def test_ruff_finds_nothing():
+    """CI's lint step: the rule set in pyproject.toml, over code and notebooks."""
+    ruff = Path(sys.executable).parent / "ruff"
+    result = subprocess.run([str(ruff), "check", "--no-cache", "--output-format=concise", "."],
+                            cwd=paths.PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_pre_commit_runs_ruff_and_nbstripout_from_the_locked_environment():
+    config = yaml.safe_load((paths.PROJECT_ROOT / ".pre-commit-config.yaml").read_text())
+    hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+    assert {"ruff-check", "ruff-format", "nbstripout"} <= set(hooks)
+    for hook in hooks.values():
+        tool = hook["entry"].split()[0]
+        assert (paths.PROJECT_ROOT / tool).parent == paths.PROJECT_ROOT / ".venv" / "bin"
+        assert (Path(sys.executable).parent / Path(tool).name).exists(), f"{tool} is not installed"
+    result = subprocess.run([str(Path(sys.executable).parent / "pre-commit"), "validate-config",
+                             ".pre-commit-config.yaml"], cwd=paths.PROJECT_ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_notebooks_readme_lists_every_notebook():
+    readme = (paths.NOTEBOOKS_DIR / "README.md").read_text()
+    listed = re.findall(r"^- `(\d\d_[a-z_]+\.ipynb)`", readme, flags=re.M)
+    assert listed == [p.name for p in NOTEBOOKS]
+
+
+def test_the_nbstripout_hook_leaves_the_stored_notebooks_unchanged():
+    config = yaml.safe_load((paths.PROJECT_ROOT / ".pre-commit-config.yaml").read_text())
+    entry = next(hook["entry"] for repo in config["repos"] for hook in repo["hooks"]
+                 if hook["id"] == "nbstripout").split()
+    tool = str(Path(sys.executable).parent / Path(entry[0]).name)
+    notebooks = [*map(str, NOTEBOOKS), *map(str, (paths.PROJECT_ROOT / "tests" / "fixtures"
+                                                  / "notebooks").glob("*.ipynb"))]
+    result = subprocess.run([tool, *entry[1:], "--verify", *notebooks], capture_output=True,
+                            text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_cell_has_a_stored_id(path):
+    """Without stored ids, nbformat gives each cell a random one on every run, and the
+    executed notebooks and pages of two builds differ."""
+    notebook = nbformat.read(path, as_version=4)
+    assert (notebook.nbformat, notebook.nbformat_minor) >= (4, 5)
+    ids = [cell.get("id") for cell in notebook.cells]
+    assert all(ids) and len(set(ids)) == len(ids)

@@ -56,7 +56,7 @@ def replace_cell(path: Path, line_no: int, column: str, value: str, sep: str = "
 
 
 def test_wrong_delimiter_ucdp(tmp_path):
-    path = write(tmp_path, "semicolons.csv", [l.replace(",", ";") for l in lines(UCDP)])
+    path = write(tmp_path, "semicolons.csv", [line.replace(",", ";") for line in lines(UCDP)])
     text = problems(ucdp.load_violence, path)
     assert f"{path}: line 1: expected UCDP GED (49 comma-separated columns starting id,relid,year,...)" in text
     assert "found 1 column starting id;relid;year" in text
@@ -64,7 +64,7 @@ def test_wrong_delimiter_ucdp(tmp_path):
 
 
 def test_wrong_delimiter_gdelt(tmp_path):
-    path = write(tmp_path, "commas.export.CSV", [l.replace("\t", ",") for l in lines(GDELT)])
+    path = write(tmp_path, "commas.export.CSV", [line.replace("\t", ",") for line in lines(GDELT)])
     text = problems(gdelt.load_engagement, path)
     assert f"{path}: line 1: expected GDELT 1.0 events (58 tab-separated columns, no header line)" in text
     assert "GDELT 2.0 events (61 tab-separated columns, no header line); found 63 columns" in text

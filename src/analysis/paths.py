@@ -35,6 +35,7 @@ DATA_README: Path = DATA_DIR / "README.md"
 NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
 REPORTS_DIR: Path = PROJECT_ROOT / "reports"
 REPORT_SET_FILE: Path = REPORTS_DIR / "reports.yaml"
+CITATION_FILE: Path = PROJECT_ROOT / "CITATION.cff"
 
 #: Name of the Jupyter kernel that ``make`` registers for the project's environment.
 KERNEL_NAME: str = "pak-afg-analysis"

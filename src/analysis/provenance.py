@@ -1,4 +1,4 @@
-"""Provenance: file hashes, git commit and library versions.
+"""Provenance: file hashes, git commit, library versions and the citation.
 
 One home for what a report says about where its numbers came from.
 """
@@ -11,6 +11,9 @@ import platform
 import subprocess
 from importlib import metadata
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from analysis import paths
 
@@ -58,3 +61,47 @@ def library_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
     return versions
+
+
+def _author_name(author: dict[str, Any]) -> str:
+    """A CFF person (given and family names) or entity (``name``) as one name."""
+    if author.get("name"):
+        return str(author["name"])
+    parts = [author.get("given-names"), author.get("name-particle"), author.get("family-names"),
+             author.get("name-suffix")]
+    return " ".join(str(part) for part in parts if part)
+
+
+def citation(commit: str | None = None,
+             path: str | os.PathLike[str] = paths.CITATION_FILE) -> str | None:
+    """The one-line "how to cite" text, from ``CITATION.cff`` and the git commit.
+
+    Parameters
+    ----------
+    commit : str, optional
+        Commit to name; ``None`` asks git (:func:`git_commit`).
+    path : path-like
+        The Citation File Format file; the project's ``CITATION.cff`` by default.
+
+    Returns
+    -------
+    str or None
+        ``"<authors>. <title>. Version <version>, git commit <commit>."``, or ``None``
+        when the file is missing (the package used outside its repository).
+
+    Raises
+    ------
+    ValueError
+        When the file exists but is not a CFF mapping with a title and authors.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return None
+    meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(meta, dict) or not meta.get("title") or not meta.get("authors"):
+        raise ValueError(f"{path}: expected Citation File Format metadata with a title and authors")
+    names = [_author_name(author) for author in meta["authors"]]
+    authors = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    version = f"Version {meta['version']}, " if meta.get("version") else ""
+    commit = git_commit() if commit is None else commit
+    return f"{authors}. {str(meta['title']).rstrip('.')}. {version}git commit {commit}."

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from analysis.provenance import git_commit, library_versions
+from analysis.provenance import citation, git_commit, library_versions
 from analysis.reporting.atomic import write_atomic
 
 #: Shown in the index for each status.
@@ -70,6 +70,20 @@ class Provenance:
     versions: dict[str, str]
     generated: str
     declared: dict[str, dict[str, Any]] | None = None
+    citation: str | None = None
+
+
+#: Parameters that seed a notebook's random draws (bootstrap, Monte Carlo, placebo):
+#: named ``seed`` or ending in ``_seed``; the footer states their values.
+_SEED = re.compile(r"(^|_)seed$")
+
+
+def seed_values(parameters: dict[str, Any],
+                declared: dict[str, dict[str, Any]] | None) -> dict[str, str]:
+    """Each seed parameter's value as used: the report set's, else the notebook default."""
+    names = [n for n in {**(declared or {}), **parameters} if _SEED.search(n)]
+    return {n: (json.dumps(parameters[n], default=str) if n in parameters
+                else str((declared or {})[n].get("default", ""))) for n in names}
 
 
 @dataclass
@@ -147,15 +161,22 @@ def header_html(title: str, *, subtitle: str | None, generated: str, notebook: s
 
 
 def footer_html(prov: Provenance) -> str:
-    """Provenance footer: commit, notebook and data hashes, parameters, versions."""
+    """Provenance footer: commit, how to cite, random seeds, notebook and data hashes,
+    parameters, versions."""
     files = "".join(f"<tr><td><code>{escape(f)}</code></td><td><code>{escape(h)}</code></td></tr>"
                     for f, h in prov.data_sha256.items())
     versions = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>"
                        for k, v in prov.versions.items())
+    cite = (f'<p class="report-cite"><strong>How to cite:</strong> {escape(prov.citation)}</p>'
+            if prov.citation else "")
+    seeds = seed_values(prov.parameters, prov.declared)
+    seeded = ("<p>Random draws are seeded, so a rebuild gives the same numbers: "
+              + ", ".join(f"<code>{escape(n)}</code> = <code>{escape(v)}</code>"
+                          for n, v in seeds.items()) + ".</p>") if seeds else ""
     return (f'<footer class="report-footer" id="provenance"><h2>Provenance</h2>'
             f"<p>Generated {escape(prov.generated)} from git commit <code>{escape(prov.commit)}</code>; "
             f"notebook <code>{escape(prov.notebook)}</code> "
-            f"(sha256 <code>{escape(prov.notebook_sha256)}</code>).</p>"
+            f"(sha256 <code>{escape(prov.notebook_sha256)}</code>).</p>{cite}{seeded}"
             f"<p>Data files read (SHA-256 of their content):</p>"
             f"<table><tr><th>file</th><th>sha256</th></tr>{files}</table>"
             f"<p>Parameters:</p>{parameters_table(prov.parameters, prov.declared)}"
@@ -277,8 +298,9 @@ def index_html(results: list[BuildResult], generated: str, title: str) -> str:
             "<table><tr><th>report</th><th>notebook</th><th>status</th><th>parameters</th>"
             f"<th>build time</th></tr>{''.join(rows)}</table>"
             "<p>Each report states its data sources, coverage and caveats, and ends with its "
-            "provenance (git commit, data-file hashes, parameters, software versions). Numbers "
-            "come from the project's cited reference dataset; see <code>data/README.md</code>. "
+            "provenance (git commit, how to cite it, random seeds, data-file hashes, parameters, "
+            "software versions). Numbers come from the project's cited reference dataset; see "
+            "<code>data/README.md</code>. "
             "<em>Reused from cache</em>: nothing the report depends on changed since the build "
             "time shown, so its page was kept. <em>Interrupted</em>: the build was stopped before "
             "the report finished; the page linked is from its previous build, if it had one.</p>"
@@ -310,10 +332,11 @@ def now_text() -> str:
 
 def provenance_for(job: Job, generated: str) -> Provenance:
     """The provenance footer's content for a job."""
-    return Provenance(commit=git_commit(), notebook=job.notebook,
+    commit = git_commit()
+    return Provenance(commit=commit, notebook=job.notebook,
                       notebook_sha256=job.notebook_sha256, data_sha256=job.data_sha256,
                       parameters=job.parameters, versions=library_versions(), generated=generated,
-                      declared=job.declared)
+                      declared=job.declared, citation=citation(commit))
 
 
 def failing_cell(notebook: Any | None) -> tuple[str, str]:
