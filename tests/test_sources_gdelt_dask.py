@@ -4,7 +4,6 @@ tables exactly: identical tables, rejected rows and their file and line (on a sm
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest

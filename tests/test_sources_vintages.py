@@ -217,8 +217,8 @@ def test_gdelt_1_back_file_and_daily_lines_mixed_give_the_same_counts():
 
 def test_gdelt_1_folder_of_back_files_and_daily_files(tmp_path):
     lines = GDELT_V1_MIXED.read_text(encoding="utf-8").splitlines()
-    back = [l for l in lines if l.count("\t") == 56]
-    daily = [l for l in lines if l.count("\t") == 57]
+    back = [line for line in lines if line.count("\t") == 56]
+    daily = [line for line in lines if line.count("\t") == 57]
     (tmp_path / "20130301.back.csv").write_text("\n".join(back) + "\n", encoding="utf-8")
     (tmp_path / "20130401.export.CSV").write_text("\n".join(daily) + "\n", encoding="utf-8")
     assert detect(tmp_path).vintage == ("1.0 back-file (57 columns, no SOURCEURL); "
