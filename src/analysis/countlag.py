@@ -250,11 +250,13 @@ def lag_design(frame: pd.DataFrame, cause: str, effect: str, *, lag_order: int,
 def nb2_alpha(y: np.ndarray, X: np.ndarray) -> float:
     """Maximum-likelihood NB2 dispersion α of a count model (0 when the Poisson fit is the maximum).
 
-    ``statsmodels`` ``NegativeBinomial`` (NB2), BFGS from the Poisson fit and
-    a moment estimate of α (Newton from the default start fails often at
-    N ≈ 50), Nelder–Mead if BFGS does not converge.
+    ``statsmodels`` ``NegativeBinomial`` (NB2) by Newton's method from the
+    Poisson fit and a moment estimate of α (from the default start it fails
+    often at N ≈ 50), accepted where the score is zero. Otherwise α maximises the profile
+    log-likelihood of NB GLMs with α fixed (bounded search on log α).
     """
     import statsmodels.api as sm
+    from scipy.optimize import minimize_scalar
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -263,12 +265,21 @@ def nb2_alpha(y: np.ndarray, X: np.ndarray) -> float:
         moment = float(np.sum(((y - mu) ** 2 - y) / mu ** 2) / max(1, len(y) - X.shape[1]))
         start = np.append(poisson.params, min(max(moment, 0.01), 5.0))
         model = sm.NegativeBinomial(y, X, loglike_method="nb2")
-        result = model.fit(start_params=start, method="bfgs", maxiter=1000, disp=0)
-        if not np.isfinite(result.llf) or not result.mle_retvals.get("converged", True):
-            result = model.fit(start_params=start, method="nm", maxiter=20000, disp=0)
-    if not np.isfinite(result.llf) or result.llf <= poisson.llf:
+        result = model.fit(start_params=start, method="newton", maxiter=50, disp=0)
+        params = np.asarray(result.params)
+        alpha, llf = float(params[-1]), float(result.llf)
+        score = np.abs(model.score(params)) if np.all(np.isfinite(params)) else np.array([np.inf])
+        if not (np.isfinite(llf) and 0 < alpha < 1e3 and np.all(score < 1e-4 * len(y))):
+            def profile(log_alpha: float) -> float:
+                fit = sm.GLM(y, X, family=sm.families.NegativeBinomial(alpha=float(np.exp(log_alpha)))).fit()
+                return -float(fit.llf)
+
+            best = minimize_scalar(profile, bounds=(-9.0, 4.0), method="bounded",
+                                   options={"xatol": 1e-2})
+            alpha, llf = float(np.exp(best.x)), -float(best.fun)
+    if not np.isfinite(llf) or llf <= poisson.llf or alpha < 1e-6:
         return 0.0
-    return float(np.asarray(result.params)[-1])
+    return alpha
 
 
 def quasi_f_test_arrays(y: np.ndarray, X: np.ndarray, restricted: np.ndarray, family: str) -> dict:
@@ -461,6 +472,32 @@ DIRECTIONS = ("engagement → violence", "violence → engagement")
 TRUE_SCENARIO = {"engagement → violence": "engagement_leads", "violence → engagement": "violence_leads"}
 #: Seed of every calibration study (tests, README table, report power).
 CALIBRATION_SEED = 20240101
+#: Effects (log scale per unit of ``log1p`` deviation, lag 1) searched for the
+#: minimum detectable effect: round values.
+EFFECT_GRID: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.2, 1.5, 2.0)
+#: The smallest effect of :data:`EFFECT_GRID` at which each direction of the
+#: primary test reaches power 0.8 at the bundled shape (200 simulated pairs,
+#: seed :data:`CALIBRATION_SEED`; README "Primary test";
+#: ``python -m analysis.countlag`` recomputes it).
+PRIMARY_MDE: dict[str, float] = {"engagement → violence": 0.3, "violence → engagement": 1.5}
+
+
+def effect_words(direction: str, effect: float, engagement_words: str = "proactive diplomatic events",
+                 violence_words: str = "attacks") -> str:
+    """An effect of the simulation design in plain words.
+
+    The cross effect ``b`` multiplies next month's mean of the effect series
+    by ``exp(b · Δ)`` where ``Δ`` is the change of ``log1p`` of this month's
+    cause. Engagement → violence: one month with two events instead of one
+    (``Δ = ln 1.5``); violence → engagement: a month with half as many
+    attacks again (``Δ ≈ ln 1.5``).
+    """
+    factor = float(np.exp(effect * np.log(1.5)))
+    change = f"{(factor - 1) * 100:.0f}% more"
+    if direction == DIRECTIONS[0]:
+        return (f"{change} {violence_words} in the month after a month with two {engagement_words} "
+                "instead of one")
+    return f"{change} {engagement_words} in the month after a month with 50% more {violence_words}"
 
 
 def _lagged(values: np.ndarray, j: int) -> np.ndarray:
@@ -545,9 +582,27 @@ def rejection_rates(scenario: str, design=None, *, effect: float = 0.0, reps: in
                          "mc_se": np.sqrt(rates * (1 - rates) / valid.sum(axis=0))})
 
 
+def _power_cache_key(design, effects: dict, reps: int, seed: int) -> str:
+    import statsmodels
+
+    from analysis import simulate
+
+    code = b"".join(Path(module.__file__).read_bytes() for module in (simulate, _this_module()))
+    text = json.dumps({"design": asdict(design), "effects": effects, "reps": reps, "seed": seed,
+                       "numpy": np.__version__, "statsmodels": statsmodels.__version__,
+                       "code": hashlib.sha256(code).hexdigest()}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _this_module():
+    import sys
+
+    return sys.modules[__name__]
+
+
 def primary_power(design=None, *, effects: dict | None = None, reps: int = 200,
-                  seed: int = CALIBRATION_SEED) -> pd.DataFrame:
-    """Size and power of the primary test at a design (e.g. a report's own gap pattern).
+                  seed: int = CALIBRATION_SEED, cache: bool = True) -> pd.DataFrame:
+    """Size and power of the primary test at a design (e.g. a report's own shape).
 
     SIMULATED DATA. Size comes from independent pairs; the power of each
     direction from pairs in which only that direction holds, at the effect
@@ -557,21 +612,33 @@ def primary_power(design=None, *, effects: dict | None = None, reps: int = 200,
     Parameters
     ----------
     design : analysis.simulate.ShapedDesign, optional
-        E.g. ``simulate.shaped_design_from(violence, engagement)``.
+        E.g. :func:`design_like` of a report's series.
     effects : dict, optional
         Direction → effect.
     reps : int
     seed : int
+    cache : bool
+        Reuse a result computed with the same design, effects, reps, seed,
+        code (this module and :mod:`analysis.simulate`) and library
+        versions, stored under :data:`analysis.paths.CACHE_DIR`; the result
+        is deterministic given these, so the cache only saves time.
 
     Returns
     -------
     pandas.DataFrame
         One row per direction: ``direction, size, effect, power, reps``.
     """
+    import os
+    import tempfile
+
+    from analysis import paths
     from analysis.simulate import ShapedDesign
 
     design = design or ShapedDesign()
     effects = {**PRIMARY_MDE, **(effects or {})}
+    path = paths.CACHE_DIR / "primary_power" / f"{_power_cache_key(design, effects, reps, seed)}.json"
+    if cache and path.is_file():
+        return pd.DataFrame(json.loads(path.read_text(encoding="utf-8")))
     size = rejection_rates("independent", design, reps=reps, seed=seed).set_index("direction")
     rows = []
     for direction in DIRECTIONS:
@@ -580,17 +647,23 @@ def primary_power(design=None, *, effects: dict | None = None, reps: int = 200,
         rows.append({"direction": direction, "size": float(size.loc[direction, "rejection_rate"]),
                      "effect": effects[direction],
                      "power": float(power.loc[direction, "rejection_rate"]), "reps": reps})
+    if cache:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(rows, out)
+        os.replace(temporary, path)  # atomic: parallel reports never read half a file
     return pd.DataFrame(rows)
 
 
-def minimum_detectable_effects(design=None, *, grid=(0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0),
+def minimum_detectable_effects(design=None, *, grid=EFFECT_GRID,
                                reps: int = 200, seed: int = CALIBRATION_SEED,
                                target: float = 0.8) -> pd.DataFrame:
     """Power over a grid of effects, both directions, and the smallest reaching ``target``.
 
     SIMULATED DATA. Returns one row per direction and effect: ``direction,
     effect, power, reps, mde`` (``mde`` is True on the smallest effect whose
-    power reaches ``target``).
+    power reaches ``target``; larger effects are not run).
     """
     from analysis.simulate import ShapedDesign
 
@@ -599,10 +672,160 @@ def minimum_detectable_effects(design=None, *, grid=(0.1, 0.2, 0.3, 0.4, 0.5, 0.
     for direction in DIRECTIONS:
         reached = False
         for effect in grid:
+            if reached:
+                break
             rate = rejection_rates(TRUE_SCENARIO[direction], design, effect=effect, reps=reps,
                                    seed=seed + 1).set_index("direction").loc[direction, "rejection_rate"]
-            mde = bool(rate >= target and not reached)
-            reached = reached or mde
+            reached = bool(rate >= target)
             rows.append({"direction": direction, "effect": effect, "power": float(rate),
-                         "reps": reps, "mde": mde})
+                         "reps": reps, "mde": reached})
     return pd.DataFrame(rows)
+
+
+def design_like(violence, engagement, *, break_date: str = PRIMARY_SPECIFICATION.break_date):
+    """A simulation design shaped like two real series (length, gaps, levels, break, dispersion).
+
+    Starts from :func:`analysis.simulate.shaped_design_from` (length, start,
+    break and both gap patterns) and sets each series' log mean before the
+    break, level change, post-break slope (per month) and, for violence, the
+    NB2 dispersion from a count model of the observed months (constant,
+    level and slope change). Persistence and seasonality keep the bundled
+    design's values. Used to quote the primary test's power at a report's
+    own shape (fatalities, the cross-border count).
+
+    Returns
+    -------
+    analysis.simulate.ShapedDesign
+    """
+    import statsmodels.api as sm
+
+    from analysis.series import as_period_series
+    from analysis.simulate import shaped_design_from
+
+    base = shaped_design_from(violence, engagement, break_date=break_date)
+    values = {}
+    for which, data in (("violence", violence), ("engagement", engagement)):
+        series = as_period_series(data).reindex(base.index())
+        t = np.arange(base.n, dtype=float)
+        after = (t >= base.break_at).astype(float)
+        X = np.column_stack([np.ones(base.n), after, after * (t - base.break_at)])
+        ok = series.notna().to_numpy()
+        y = series.to_numpy(float)[ok]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fit = sm.GLM(y, X[ok], family=sm.families.Poisson()).fit()
+        values[f"{which}_log_mean"], values[f"{which}_level"], values[f"{which}_slope"] = (
+            float(v) for v in fit.params)
+        if which == "violence":
+            values["violence_alpha"] = nb2_alpha(y, X[ok])
+    return replace(base, **values)
+
+
+#: Robustness variants of the primary test: name → (description, keyword changes).
+ROBUSTNESS_VARIANTS: dict[str, str] = {
+    "primary": "primary specification (August 2021 coded before the break)",
+    "august_after": "August 2021 coded after the break (break 2021-08-01)",
+    "ceasefire_end": "second break (level and slope) at the end of the TTP ceasefire, 28 Nov 2022",
+    "measure_change": "step at PICSS's October 2024 change of headline measure",
+    "quarterly": "quarterly aggregation (one lag = one quarter)",
+}
+
+
+def robustness_table(engagement, violence, *, engagement_quarterly=None, violence_quarterly=None,
+                     break_date: str = PRIMARY_SPECIFICATION.break_date,
+                     measure_change: str | None = "2024-10-01",
+                     ceasefire_end: str = "2022-11-28") -> pd.DataFrame:
+    """The primary test under each robustness variant, in one table (labelled robustness).
+
+    Parameters
+    ----------
+    engagement, violence : RegularSeries or pandas.Series
+        The primary test's monthly series.
+    engagement_quarterly, violence_quarterly : optional
+        The same series by quarter (the ``quarterly`` variant; skipped if
+        not given).
+    break_date : str
+    measure_change : str or None
+        Date of a change in the monitor's headline measure (a level step);
+        ``None`` leaves the variant out (monitors other than PICSS).
+    ceasefire_end : str
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per variant and direction: ``variant, description, cause,
+        effect, statistic, df_num, df_denom, p_value, q_value, n, method,
+        note``; a variant the data cannot support has its refusal reason in
+        ``note`` and no numbers.
+    """
+    variants = {
+        "primary": dict(break_date=break_date),
+        "august_after": dict(break_date="2021-08-01"),
+        "ceasefire_end": dict(break_date=break_date, extra_breaks=(ceasefire_end,)),
+    }
+    if measure_change:
+        variants["measure_change"] = dict(break_date=break_date, steps=(measure_change,))
+    rows = []
+    runs = [(name, engagement, violence, kwargs) for name, kwargs in variants.items()]
+    if engagement_quarterly is not None and violence_quarterly is not None:
+        runs.append(("quarterly", engagement_quarterly, violence_quarterly, dict(break_date=break_date)))
+    primary_p = None
+    for name, first, second, kwargs in runs:
+        description = ROBUSTNESS_VARIANTS[name]
+        try:
+            table = count_lag_granger(first, second, **kwargs)
+        except InsufficientData as refusal:
+            rows.append({"variant": name, "description": description, "note": refusal.reason
+                         + f" (N = {refusal.n}; at least {refusal.required} required)"})
+            continue
+        note = ""
+        if name == "primary":
+            primary_p = table["p_value"].to_numpy()
+        elif primary_p is not None and np.allclose(table["p_value"].to_numpy(), primary_p, rtol=1e-6):
+            note = ("the same fit as the primary test: with these data the change alters no row "
+                    "used (e.g. a recoded month whose previous month is missing is not a row)")
+        for _, row in table.iterrows():
+            rows.append({"variant": name, "description": description, "cause": row["cause"],
+                         "effect": row["effect"], "statistic": row["statistic"],
+                         "df_num": row["df_num"], "df_denom": row["df_denom"],
+                         "p_value": row["p_value"], "q_value": row["q_value"], "n": row["n"],
+                         "method": row["method"], "note": note})
+    columns = ["variant", "description", "cause", "effect", "statistic", "df_num", "df_denom",
+               "p_value", "q_value", "n", "method", "note"]
+    return pd.DataFrame(rows).reindex(columns=columns)
+
+
+def calibration_table(*, size_reps: int = 400, power_reps: int = 200,
+                      seed: int = CALIBRATION_SEED) -> pd.DataFrame:
+    """The README's calibration table at the bundled shape. SIMULATED DATA.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Per direction: ``size`` (independent pairs, ``size_reps``), the
+        power over :data:`EFFECT_GRID` up to the minimum detectable effect
+        (``power_reps`` each) and ``mde``.
+    """
+    size = rejection_rates("independent", reps=size_reps, seed=seed).set_index("direction")
+    grid = minimum_detectable_effects(reps=power_reps, seed=seed)
+    rows = []
+    for direction in DIRECTIONS:
+        own = grid[grid["direction"] == direction]
+        hit = own[own["mde"]]
+        rows.append({"direction": direction,
+                     f"size ({size_reps} pairs)": round(float(size.loc[direction, "rejection_rate"]), 3),
+                     "power by effect": ", ".join(f"{e:g}: {p:.2f}" for e, p in zip(own["effect"], own["power"])),
+                     "mde (power ≥ 0.8)": float(hit["effect"].iloc[0]) if len(hit) else float("nan"),
+                     "mde in words": effect_words(direction, float(hit["effect"].iloc[0])) if len(hit) else ""})
+    return pd.DataFrame(rows)
+
+
+if __name__ == "__main__":  # python -m analysis.countlag: the README's calibration table
+    from analysis.simulate import SIMULATED_LABEL
+
+    table = calibration_table()
+    print(SIMULATED_LABEL)
+    print("| " + " | ".join(table.columns) + " |")
+    print("|" + "---|" * len(table.columns))
+    for _, row in table.iterrows():
+        print("| " + " | ".join(str(v) for v in row) + " |")
