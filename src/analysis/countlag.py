@@ -379,10 +379,11 @@ def count_lag_test(frame: pd.DataFrame, cause: str, effect: str, *, family: str,
     unit = "quarter" if frame.index.freqstr.startswith("Q") else "month"
     n = len(y)
     if n < min_rows:
+        previous = f"the previous {unit}" if lag_order == 1 else f"the {lag_order} previous {unit}s"
+        count = f"no {unit} has" if n == 0 else f"only {n} {unit}{' has' if n == 1 else 's have'}"
         raise InsufficientData(
-            f"only {n} {unit}{'' if n == 1 else 's'} {'has' if n == 1 else 'have'} '{effect}' observed "
-            f"together with the {lag_order} previous {unit}{'' if lag_order == 1 else 's'} of both "
-            "series (nothing is filled)", n=n, required=min_rows)
+            f"{count} '{effect}' observed together with {previous} of both series "
+            "(nothing is filled)", n=n, required=min_rows)
     keep = X.std(axis=0).to_numpy() > 0
     keep[0] = True  # the constant
     X = X.loc[:, keep]

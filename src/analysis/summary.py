@@ -507,13 +507,14 @@ def primary_answer_sentence(table, power=None, *, engagement_label: str, outcome
 
     if not hits:
         text = (f"**Which moves first?** Neither, on this evidence: the primary test finds no evidence "
-                f"that {engagement_words} helps predict {outcome_words} the {unit} after "
-                f"({stats_text(forward)}), nor the reverse ({stats_text(backward)})")
+                f"at its pre-specified level (Benjamini–Hochberg q ≤ {level:g}) that {engagement_words} "
+                f"helps predict {outcome_words} the {unit} after ({stats_text(forward)}), nor the "
+                f"reverse ({stats_text(backward)})")
         powers = [p for p in (power_text(forward, True), power_text(backward, False)) if p]
         if powers:
             text += (f"; on simulated data of this shape the test has {powers[0]} in the first "
-                     f"direction and {powers[1]} in the second (the effects are described below), "
-                     "so a smaller relation could go unseen")
+                     f"direction and {powers[1]} in the second (the effects in words are in the "
+                     "power statement), so a smaller relation could go unseen")
         return _escape(text + ".")
     parts = []
     for row in hits:
