@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import warnings
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -588,17 +588,11 @@ def _power_cache_key(design, effects: dict, reps: int, seed: int) -> str:
 
     from analysis import simulate
 
-    code = b"".join(Path(module.__file__).read_bytes() for module in (simulate, _this_module()))
+    code = Path(simulate.__file__).read_bytes() + Path(__file__).read_bytes()
     text = json.dumps({"design": asdict(design), "effects": effects, "reps": reps, "seed": seed,
                        "numpy": np.__version__, "statsmodels": statsmodels.__version__,
                        "code": hashlib.sha256(code).hexdigest()}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def _this_module():
-    import sys
-
-    return sys.modules[__name__]
 
 
 def primary_power(design=None, *, effects: dict | None = None, reps: int = 200,

@@ -823,3 +823,28 @@ def border_region_series(figures: pd.DataFrame, source_org: str, measure: str, *
         label = f"{found.label} ({region})"
         out.append(replace(found, label=label, values=found.values.rename(label)))
     return out
+
+
+def engagement_selection(events: pd.DataFrame, group: str, *, event_types: Sequence[str] | None = None,
+                         categories: Sequence[str] | None = None,
+                         directions: Sequence[str] | None = None, frequency: str = "M",
+                         start=None, end=None) -> RegularSeries:
+    """The engagement series a report asks for: a group, or ``"custom"`` types and categories.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Engagement log or GDELT counts table.
+    group : {"proactive", "reactive", "all", "custom"}
+        A group of :func:`engagement_group_counts`, or ``"custom"`` for
+        ``event_types`` (or, if empty, ``categories``) as in
+        :func:`engagement_counts`.
+    event_types, categories, directions, frequency, start, end
+        As in :func:`engagement_counts`.
+    """
+    if group == "custom":
+        return engagement_counts(events, frequency=frequency, event_types=event_types or None,
+                                 categories=None if event_types else (categories or None),
+                                 directions=directions or None, start=start, end=end)
+    return engagement_group_counts(events, group, frequency=frequency, directions=directions or None,
+                                   start=start, end=end)
