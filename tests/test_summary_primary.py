@@ -43,7 +43,8 @@ def test_power_sentence_flags_an_oversized_test_and_words_the_effects():
     text = summary.primary_power_sentence(POWER)
     assert "13% more attacks in the month after a month with two proactive diplomatic events" in text
     assert "84% more proactive diplomatic events" in text
-    assert "exploratory, not calibrated evidence" in text  # size 0.12 > 0.10
+    assert "In violence → engagement, the test rejects in more than 10%" in text  # size 0.12 > 0.10
+    assert "exploratory, not calibrated evidence" in text
     assert "exploratory" not in summary.primary_power_sentence(POWER.assign(size=[0.05, 0.07]))
 
 

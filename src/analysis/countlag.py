@@ -252,7 +252,8 @@ def nb2_alpha(y: np.ndarray, X: np.ndarray) -> float:
 
     ``statsmodels`` ``NegativeBinomial`` (NB2) by Newton's method from the
     Poisson fit and a moment estimate of α (from the default start it fails
-    often at N ≈ 50), accepted where the score is zero. Otherwise α maximises the profile
+    often at N ≈ 50), then from α = 0.5, accepted where the score is zero. Otherwise α
+    maximises (to about 5%) the profile
     log-likelihood of NB GLMs with α fixed (bounded search on log α).
     """
     import statsmodels.api as sm
@@ -265,17 +266,26 @@ def nb2_alpha(y: np.ndarray, X: np.ndarray) -> float:
         moment = float(np.sum(((y - mu) ** 2 - y) / mu ** 2) / max(1, len(y) - X.shape[1]))
         start = np.append(poisson.params, min(max(moment, 0.01), 5.0))
         model = sm.NegativeBinomial(y, X, loglike_method="nb2")
-        result = model.fit(start_params=start, method="newton", maxiter=50, disp=0)
-        params = np.asarray(result.params)
-        alpha, llf = float(params[-1]), float(result.llf)
-        score = np.abs(model.score(params)) if np.all(np.isfinite(params)) else np.array([np.inf])
-        if not (np.isfinite(llf) and 0 < alpha < 1e3 and np.all(score < 1e-4 * len(y))):
+        for first_alpha in (start[-1], 0.5):  # a second start rescues some sparse series
+            start[-1] = first_alpha
+            try:
+                result = model.fit(start_params=start, method="newton", maxiter=50, disp=0)
+            except np.linalg.LinAlgError:  # singular Hessian on the way: try the next start
+                converged = False
+                continue
+            params = np.asarray(result.params)
+            alpha, llf = float(params[-1]), float(result.llf)
+            score = np.abs(model.score(params)) if np.all(np.isfinite(params)) else np.array([np.inf])
+            converged = bool(np.isfinite(llf) and 0 < alpha < 1e3 and np.all(score < 1e-4 * len(y)))
+            if converged:
+                break
+        if not converged:
             def profile(log_alpha: float) -> float:
                 fit = sm.GLM(y, X, family=sm.families.NegativeBinomial(alpha=float(np.exp(log_alpha)))).fit()
                 return -float(fit.llf)
 
             best = minimize_scalar(profile, bounds=(-9.0, 4.0), method="bounded",
-                                   options={"xatol": 1e-2})
+                                   options={"xatol": 0.05})
             alpha, llf = float(np.exp(best.x)), -float(best.fun)
     if not np.isfinite(llf) or llf <= poisson.llf or alpha < 1e-6:
         return 0.0

@@ -546,9 +546,10 @@ def primary_power_sentence(power, *, engagement_words: str = "proactive diplomat
             f"length, missing {unit}s, levels, break and dispersion; {reps} simulated pairs per "
             "figure): " + "; ".join(parts) + ". \"No evidence\" is read with this power: a relation "
             "smaller than these can go unseen.")
-    if (power["size"] > 0.10).any():
-        text += (" **The test rejects in more than 10% of series with no relation at this shape, "
-                 "so its p-values here are exploratory, not calibrated evidence.**")
+    oversized = power.loc[power["size"] > 0.10, "direction"].tolist()
+    if oversized:
+        text += (f" **In {' and '.join(oversized)}, the test rejects in more than 10% of series with no "
+                 "relation at this shape, so its p-value here is exploratory, not calibrated evidence.**")
     return _escape(text)
 
 
