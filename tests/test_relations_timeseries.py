@@ -10,9 +10,17 @@ from analysis.errors import InsufficientData
 
 def test_granger_table_shape_names_and_direction(reacting_pair):
     engagement, violence, brk = reacting_pair
-    table = relations.granger_both_ways(engagement, violence, break_date=brk)
-    assert list(table.columns) == ["cause", "effect", "lag_order", "statistic", "df_num",
-                                   "df_denom", "p_value", "q_value"]
+    for method in ("countlag", "var"):
+        table = relations.granger_both_ways(engagement, violence, break_date=brk, method=method)
+        assert list(table.columns)[:10] == ["cause", "effect", "lag_order", "statistic", "df_num",
+                                            "df_denom", "p_value", "q_value", "method", "n"]
+        _check_reacting_direction(table)
+    assert table["method"].iloc[0].startswith("VAR")
+    assert relations.granger_both_ways(engagement, violence, break_date=brk)["method"].str.startswith(
+        "count-lag").all()
+
+
+def _check_reacting_direction(table):
     rows = table.set_index("cause")
     assert rows.loc["violence", "effect"] == "engagement"
     assert rows.loc["violence", "q_value"] < 0.01
@@ -31,12 +39,18 @@ def test_granger_accepts_datetime_and_period_indexes_identically(reacting_pair):
     pd.testing.assert_frame_equal(by_period, by_date)
 
 
-def test_granger_refuses_short_or_gappy_data_and_never_fills(reacting_pair):
+def test_granger_uses_every_observed_month_by_default_and_var_still_refuses_gaps(reacting_pair):
     engagement, violence, brk = reacting_pair
     gappy = violence.copy()
     gappy.iloc[35::36] = np.nan  # runs of 35 months at most
+    table = relations.granger_both_ways(engagement, gappy, break_date=brk).set_index("cause")
+    # violence equation: each of the 3 isolated gaps removes the month and the month after;
+    # engagement equation: the month after each gap (its lag of violence is missing)
+    assert table.loc["engagement", "n"] == 129 - 3 * 2
+    assert table.loc["violence", "n"] == 129 - 3
+    assert table.loc["violence", "q_value"] < 0.01
     with pytest.raises(InsufficientData) as refusal:
-        relations.granger_both_ways(engagement, gappy, break_date=brk)
+        relations.granger_both_ways(engagement, gappy, break_date=brk, method="var")
     assert refusal.value.n == 35 and refusal.value.required == 36
     one_gap = violence.copy()
     one_gap.iloc[40] = np.nan

@@ -36,6 +36,8 @@ NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
 REPORTS_DIR: Path = PROJECT_ROOT / "reports"
 REPORT_SET_FILE: Path = REPORTS_DIR / "reports.yaml"
 CITATION_FILE: Path = PROJECT_ROOT / "CITATION.cff"
+#: Results of seeded simulations cached by the package's own code hash (git-ignored).
+CACHE_DIR: Path = PROJECT_ROOT / ".cache"
 
 #: Name of the Jupyter kernel that ``make`` registers for the project's environment.
 KERNEL_NAME: str = "pak-afg-analysis"

@@ -531,25 +531,74 @@ def fit_var(engagement, violence, *, break_date: str | None = "2021-08-15", maxl
         results=results, names=names, exog=exog, data=data)
 
 
-def granger_both_ways(engagement, violence, *, break_date: str | None = "2021-08-15",
-                      maxlags: int = MAX_VAR_LAGS, month_effects: bool = True,
-                      transform: str = "log1p", min_periods: int = MIN_VAR_PERIODS) -> pd.DataFrame:
-    """Granger tests in both directions from one VAR with break and month terms.
+GRANGER_METHODS = ("countlag", "var")
 
-    See :func:`fit_var` for the parameters and the refusal rule (at least 36
-    consecutive months with both series observed).
+
+def granger_both_ways(engagement, violence, *, break_date: str | None = "2021-08-15",
+                      maxlags: int | None = None, month_effects: bool = True,
+                      transform: str = "log1p", min_periods: int = MIN_VAR_PERIODS,
+                      method: str = "countlag", engagement_family: str | None = None,
+                      violence_family: str | None = None) -> pd.DataFrame:
+    """Granger tests in both directions.
+
+    By default (``method="countlag"``) the primary test of
+    :mod:`analysis.countlag`: a count distributed-lag model of each series on
+    its own lags, the other series' lags, trend, level and slope change at
+    the break and an annual harmonic, fitted on every period whose lags are
+    observed (missing months stay missing and cost only the rows that need
+    them). ``method="var"`` is the earlier VAR on the longest consecutive run
+    (:func:`fit_var`; refuses below 36 consecutive months).
+
+    Parameters
+    ----------
+    engagement, violence : RegularSeries or pandas.Series
+        Counts per period (``NaN`` = missing; never filled).
+    break_date : str or None
+    maxlags : int, optional
+        ``countlag``: the lag order (default
+        :data:`analysis.countlag.PRIMARY_SPECIFICATION` ``.lag_order``);
+        ``var``: the cap of the BIC search (default 4).
+    month_effects, transform, min_periods
+        ``var`` only (see :func:`fit_var`).
+    method : {"countlag", "var"}
+    engagement_family, violence_family : {"poisson", "negative_binomial"}, optional
+        ``countlag`` only; default: the primary specification's.
 
     Returns
     -------
     pandas.DataFrame
         One row per direction: ``cause, effect, lag_order, statistic,
-        df_num, df_denom, p_value, q_value``. ``cause`` and ``effect`` are the
-        input series' names; ``q_value`` is Benjamini–Hochberg across the two
-        tests of this call.
+        df_num, df_denom, p_value, q_value, method, n``; ``countlag`` adds
+        ``coefficient, ci_low, ci_high, dispersion, window``. ``cause`` and
+        ``effect`` are the input series' names; ``q_value`` is
+        Benjamini–Hochberg across the two tests of this call; ``n`` is the
+        number of periods the test used.
+
+    Raises
+    ------
+    InsufficientData
+        ``countlag``: fewer than :data:`analysis.countlag.MIN_ROWS` periods
+        with the effect and all lags observed; ``var``: see :func:`fit_var`.
     """
-    return fit_var(engagement, violence, break_date=break_date, maxlags=maxlags,
-                   month_effects=month_effects, transform=transform,
-                   min_periods=min_periods, diagnostics=False).granger
+    if method not in GRANGER_METHODS:
+        raise ValueError(f"method must be one of {GRANGER_METHODS}; got {method!r}")
+    if method == "countlag":
+        from analysis import countlag
+
+        spec = countlag.PRIMARY_SPECIFICATION
+        return countlag.count_lag_granger(
+            engagement, violence, break_date=break_date,
+            lag_order=spec.lag_order if maxlags is None else maxlags,
+            engagement_family=engagement_family or spec.engagement_family,
+            violence_family=violence_family or spec.violence_family)
+    analysis = fit_var(engagement, violence, break_date=break_date,
+                       maxlags=MAX_VAR_LAGS if maxlags is None else maxlags,
+                       month_effects=month_effects, transform=transform,
+                       min_periods=min_periods, diagnostics=False)
+    table = analysis.granger.copy()
+    table["method"] = "VAR F (longest consecutive run)"
+    table["n"] = analysis.n
+    return table
 
 
 def impulse_responses(analysis: VarAnalysis, *, horizon: int = 12, repl: int = 500,

@@ -13,7 +13,7 @@ mask and a sentence stating what it covers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 import numpy as np
@@ -657,3 +657,194 @@ def resolve_violence_selection(figures: pd.DataFrame, source_org: str = "",
     else:
         region, actor = breakdowns.iloc[0]["region"], breakdowns.iloc[0]["actor"]
     return {"source_org": source_org, "measure": measure, "region": region, "actor": actor}
+
+
+# --------------------------------------------------------------------------
+# Engagement groups and the cross-border violence series
+# --------------------------------------------------------------------------
+
+#: Which engagement can lead: every event type of the reference log and of the
+#: GDELT counts table in one of two groups, with the reason (one home; the
+#: engagement report shows this table). ``proactive`` diplomacy is begun by a
+#: government's choice (a visit, a round of talks, a call, a signed
+#: agreement) and can come before violence; ``reactive`` acts answer an
+#: incident by construction (a protest or demarche after an attack, a flag
+#: meeting after a firing, a border closure after a clash, and its
+#: reopening), so a violence → reactive relation is expected and says nothing
+#: about whether diplomacy moves first. Types in neither group are violence
+#: (``border_clash``, ``airstrike``: the cross-border outcome), truces
+#: (``ceasefire``) or economic and refugee policy.
+ENGAGEMENT_GROUP_ROWS: tuple[tuple[str, str, str, str], ...] = (
+    # (vocabulary, event_type, group, why)
+    ("log", "ministerial_visit", "proactive", "a visit is planned and chosen by a government"),
+    ("log", "special_envoy_visit", "proactive", "an envoy is sent by choice"),
+    ("log", "jcc_meeting", "proactive", "a scheduled round of the Joint Coordination Committee"),
+    ("log", "trilateral_meeting", "proactive", "a convened multilateral meeting"),
+    ("log", "other_bilateral_meeting", "proactive", "a convened bilateral meeting"),
+    ("log", "mediated_talks", "proactive", "talks that third parties convene"),
+    ("log", "phone_call", "proactive", "a call one side chooses to place"),
+    ("log", "agreement", "proactive", "the outcome of negotiation (signed or announced)"),
+    ("log", "protest_or_demarche", "reactive", "lodged in answer to an incident or attack"),
+    ("log", "flag_meeting", "reactive", "held by border commanders after a firing or clash"),
+    ("log", "border_closure", "reactive", "ordered after a clash, an attack or a dispute"),
+    ("log", "border_reopening", "reactive", "undoes a closure; timed by the incident that caused it"),
+    ("gdelt", "visit", "proactive", "CAMEO 042/043 make or host a visit"),
+    ("gdelt", "consultation", "proactive", "CAMEO 040/044/046 consult, meet, negotiate"),
+    ("gdelt", "phone_call", "proactive", "CAMEO 041 discuss by telephone"),
+    ("gdelt", "mediated_talks", "proactive", "CAMEO 045 mediate"),
+    ("gdelt", "agreement", "proactive", "CAMEO 057 sign formal agreement"),
+    ("gdelt", "protest_or_demarche", "reactive", "CAMEO 111/112/114 criticise, accuse, complain"),
+    ("gdelt", "relations_reduced", "reactive", "CAMEO 16x reduce relations, expel, halt talks"),
+)
+
+#: Engagement groups a report can choose (``all`` is the union of the two).
+ENGAGEMENT_GROUPS: tuple[str, ...] = ("proactive", "reactive", "all")
+
+#: Event types of the log counted as cross-border (interstate) violence.
+CROSS_BORDER_TYPES: tuple[str, ...] = ("border_clash", "airstrike")
+
+
+def engagement_group_table() -> pd.DataFrame:
+    """:data:`ENGAGEMENT_GROUP_ROWS` as a table (``vocabulary, event_type, group, why``)."""
+    return pd.DataFrame(ENGAGEMENT_GROUP_ROWS, columns=["vocabulary", "event_type", "group", "why"])
+
+
+def engagement_group_types(group: str, vocabulary: str = "log") -> tuple[str, ...]:
+    """Event types of an engagement group.
+
+    Parameters
+    ----------
+    group : {"proactive", "reactive", "all"}
+    vocabulary : {"log", "gdelt"}
+        The reference log's event types or the GDELT counts table's.
+
+    Returns
+    -------
+    tuple of str
+    """
+    if group not in ENGAGEMENT_GROUPS:
+        raise ValueError(f"engagement group must be one of {list(ENGAGEMENT_GROUPS)}; got {group!r}")
+    if vocabulary not in ("log", "gdelt"):
+        raise ValueError(f"vocabulary must be 'log' or 'gdelt'; got {vocabulary!r}")
+    return tuple(t for v, t, g, _ in ENGAGEMENT_GROUP_ROWS
+                 if v == vocabulary and (group == "all" or g == group))
+
+
+def engagement_group_counts(events: pd.DataFrame, group: str, *, frequency: str = "M",
+                            directions: Sequence[str] | None = None, start=None, end=None) -> RegularSeries:
+    """Engagement counts of one group (:func:`engagement_group_types`), per period.
+
+    Works on the reference log and on the GDELT counts table (its own types).
+    Zero inside the log's coverage window, missing outside
+    (:func:`engagement_counts`).
+    """
+    vocabulary = "gdelt" if is_gdelt_counts(events) else "log"
+    types = engagement_group_types(group, vocabulary)
+    if vocabulary == "gdelt":
+        types = tuple(t for t in types if t in set(events["event_type"]))
+    words = {"proactive": "proactive diplomacy", "reactive": "reactive acts",
+             "all": "proactive and reactive engagement"}[group]
+    label = words + (" (" + ", ".join(directions) + ")" if directions else "")
+    if vocabulary == "gdelt":
+        label = f"{events.attrs.get('source', 'GDELT')} {label}"
+    return engagement_counts(events, frequency=frequency, event_types=list(types),
+                             directions=directions, start=start, end=end, label=label)
+
+
+def directed_group_table(events: pd.DataFrame) -> pd.DataFrame:
+    """Logged events per engagement group and direction (who acted, from ``initiator``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows: groups (``proactive``, ``reactive``, ``cross-border violence``,
+        ``other``); columns: :data:`DIRECTIONS` and ``total``.
+    """
+    if is_gdelt_counts(events):
+        raise ValueError("the directed group table needs the engagement log, not GDELT counts")
+    lookup = {t: g for v, t, g, _ in ENGAGEMENT_GROUP_ROWS if v == "log"}
+    lookup.update({t: "cross-border violence" for t in CROSS_BORDER_TYPES})
+    group = events["event_type"].map(lambda t: lookup.get(t, "other"))
+    direction = events["initiator"].map(initiator_direction)
+    table = pd.crosstab(group, direction).reindex(
+        index=["proactive", "reactive", "cross-border violence", "other"],
+        columns=list(DIRECTIONS), fill_value=0).fillna(0).astype(int)
+    table["total"] = table.sum(axis=1)
+    table.index.name = "group"
+    table.columns.name = None
+    return table
+
+
+def cross_border_counts(events: pd.DataFrame, *, frequency: str = "M", start=None, end=None) -> RegularSeries:
+    """Cross-border violence: the log's border clashes and airstrikes per period.
+
+    Counted like engagement (:func:`engagement_counts`): a period inside the
+    log's coverage window with no such event is a real zero; outside it,
+    missing.
+
+    Raises
+    ------
+    ValueError
+        For a GDELT counts table, which does not hold these events (CAMEO
+        18x–20x are not mapped).
+    """
+    if is_gdelt_counts(events):
+        raise ValueError("a GDELT counts table holds no border clashes or airstrikes (CAMEO 18x-20x "
+                         "are not mapped); the cross-border series needs the engagement log")
+    series = engagement_counts(events, frequency=frequency, event_types=list(CROSS_BORDER_TYPES),
+                               start=start, end=end,
+                               label="cross-border violence (logged border clashes and airstrikes)")
+    return series
+
+
+def border_region_series(figures: pd.DataFrame, source_org: str, measure: str, *,
+                         frequency: str = "M", start=None, end=None) -> list[RegularSeries]:
+    """The monitor's published series for each border region it reports.
+
+    Border regions are recognised by :func:`analysis.breakdowns.border_region`
+    (Khyber Pakhtunkhwa, the merged tribal districts, Balochistan, the
+    Pakistan–Afghanistan border); rows for all actors only. Months without a
+    figure are missing.
+
+    Returns
+    -------
+    list of RegularSeries
+        One per region label in the data (empty if none).
+    """
+    from analysis.breakdowns import border_region
+
+    rows = figures.loc[(figures["source_org"] == source_org) & (figures["measure"] == measure)
+                       & (figures["actor"] == "")]
+    regions = sorted(r for r in rows["region"].unique() if border_region(r))
+    out = []
+    for region in regions:
+        found = violence_series(figures, source_org, measure, frequency=frequency, start=start,
+                                end=end, region=region, actor="")
+        label = f"{found.label} ({region})"
+        out.append(replace(found, label=label, values=found.values.rename(label)))
+    return out
+
+
+def engagement_selection(events: pd.DataFrame, group: str, *, event_types: Sequence[str] | None = None,
+                         categories: Sequence[str] | None = None,
+                         directions: Sequence[str] | None = None, frequency: str = "M",
+                         start=None, end=None) -> RegularSeries:
+    """The engagement series a report asks for: a group, or ``"custom"`` types and categories.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        Engagement log or GDELT counts table.
+    group : {"proactive", "reactive", "all", "custom"}
+        A group of :func:`engagement_group_counts`, or ``"custom"`` for
+        ``event_types`` (or, if empty, ``categories``) as in
+        :func:`engagement_counts`.
+    event_types, categories, directions, frequency, start, end
+        As in :func:`engagement_counts`.
+    """
+    if group == "custom":
+        return engagement_counts(events, frequency=frequency, event_types=event_types or None,
+                                 categories=None if event_types else (categories or None),
+                                 directions=directions or None, start=start, end=end)
+    return engagement_group_counts(events, group, frequency=frequency, directions=directions or None,
+                                   start=start, end=end)

@@ -355,7 +355,7 @@ def trends_summary(violence: RegularSeries, results: Mapping, refusals: Mapping)
 
 def engagement_violence_summary(engagement: RegularSeries, violence: RegularSeries,
                                 associations: Mapping, results: Mapping, refusals: Mapping,
-                                unit: str = "month") -> str:
+                                unit: str = "month", primary: Iterable[str] = ()) -> str:
     """Plain-language summary of notebook 03, built only from its result objects.
 
     Parameters
@@ -366,26 +366,31 @@ def engagement_violence_summary(engagement: RegularSeries, violence: RegularSeri
         (:class:`analysis.relations.VarAnalysis`) and ``"windows"`` (list of
         ``(EventWindowResult, q_value)``)
     refusals : mapping of analysis name to InsufficientData
+    primary : iterable of str
+        Markdown sentences of the primary test (:func:`primary_answer_sentence`,
+        :func:`primary_power_sentence`, ...), shown first; everything after
+        them is labelled exploratory.
     """
-    lines = [f"- {_escape(engagement.coverage_text())}", f"- {_escape(violence.coverage_text())}"]
+    lines = [f"- {line}" for line in primary]
+    lines += [f"- {_escape(engagement.coverage_text())}", f"- {_escape(violence.coverage_text())}"]
     if "var" in results:
         for sentence in granger_sentences(results["var"].granger, unit):
-            lines.append(f"- {sentence}")
+            lines.append(f"- Exploratory (VAR on the longest consecutive run): {sentence}")
     elif "var" in refusals:
-        lines.append(f"- Granger tests in both directions: {refusal_sentence(refusals['var'])}")
+        lines.append(f"- Exploratory VAR Granger tests: {refusal_sentence(refusals['var'])}")
     if "ccf" in results:
-        lines.append(f"- {ccf_sentence(results['ccf'])}")
+        lines.append(f"- Exploratory: {ccf_sentence(results['ccf'])}")
     elif "ccf" in refusals:
-        lines.append(f"- Prewhitened cross-correlation: {refusal_sentence(refusals['ccf'])}")
+        lines.append(f"- Exploratory prewhitened cross-correlation: {refusal_sentence(refusals['ccf'])}")
     for window, q_value in results.get("windows", []):
         sentence = event_window_sentence(window, violence.label, unit)
-        lines.append(f"- {sentence} " + _escape(f"(Benjamini–Hochberg q = {q_value:.3f} across the "
+        lines.append(f"- Exploratory: {sentence} " + _escape(f"(Benjamini–Hochberg q = {q_value:.3f} across the "
                                                  f"{len(results['windows'])} event types tested.)"))
     for name, refusal in refusals.items():
         if name.startswith("window:"):
             lines.append(f"- Event window around {_escape(name[7:])}: {refusal_sentence(refusal)}")
     q_values = dict(zip(associations, bh_q_values(r.p_value for r in associations.values())))
-    for transform, name in (("level", "Rank correlation of levels"), ("difference", "Rank correlation of changes")):
+    for transform, name in (("level", "Exploratory rank correlation of levels"), ("difference", "Exploratory rank correlation of changes")):
         if transform in associations:
             lines.append(f"- {name}: {association_sentence(associations[transform], q_values[transform], len(associations))}")
         elif transform in refusals:
@@ -446,3 +451,158 @@ def coverage_display_table(coverage: dict):
             ("median estimated alpha", f"{coverage['median_alpha']:.3f}"),
             ("median relative error of alpha", f"{coverage['alpha_relative_error']:.3f}")]
     return pd.DataFrame(rows, columns=["quantity", "value"]).set_index("quantity")
+
+
+# --------------------------------------------------------------------------
+# The primary test of the engagement report (analysis.countlag)
+# --------------------------------------------------------------------------
+
+
+def p_text(p: float) -> str:
+    """``"p < 0.001"`` or ``"p = 0.042"``."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _power_for(power, cause_is_engagement: bool):
+    if power is None or len(power) == 0:
+        return None
+    from analysis.countlag import DIRECTIONS
+
+    return power.set_index("direction").loc[DIRECTIONS[0] if cause_is_engagement else DIRECTIONS[1]]
+
+
+def primary_answer_sentence(table, power=None, *, engagement_label: str, outcome_words: str = "",
+                            unit: str = "month", level: float = 0.05) -> str:
+    """One sentence answering "which moves first?" from the primary test, with p, N and power.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`analysis.relations.granger_both_ways` (``countlag``) output,
+        engagement → violence first.
+    power : pandas.DataFrame, optional
+        :func:`analysis.countlag.primary_power` at this report's shape.
+    engagement_label : str
+        The engagement column's name in ``table``.
+    outcome_words : str
+        Words for the outcome (default: its column name).
+    unit : str
+    level : float
+        A direction is evidence when its BH q is at most ``level``.
+    """
+    rows = {row["cause"] == engagement_label: row for _, row in table.iterrows()}
+    forward, backward = rows[True], rows[False]
+    engagement_words = engagement_label
+    outcome_words = outcome_words or forward["effect"]
+    hits = [row for row in (forward, backward) if row["q_value"] <= level]
+
+    def stats_text(row) -> str:
+        return f"{p_text(row['p_value'])}, q = {row['q_value']:.3f}, N = {row['n']} {unit}s"
+
+    def power_text(row, is_forward: bool) -> str:
+        one = _power_for(power, is_forward)
+        if one is None:
+            return ""
+        return f"power {one['power']:.2f} at an effect of {one['effect']:g}"
+
+    if not hits:
+        text = (f"**Which moves first?** Neither, on this evidence: the primary test finds no evidence "
+                f"at its pre-specified level (Benjamini–Hochberg q ≤ {level:g}) that {engagement_words} "
+                f"helps predict {outcome_words} the {unit} after ({stats_text(forward)}), nor the "
+                f"reverse ({stats_text(backward)})")
+        powers = [p for p in (power_text(forward, True), power_text(backward, False)) if p]
+        if powers:
+            text += (f"; on simulated data of this shape the test has {powers[0]} in the first "
+                     f"direction and {powers[1]} in the second (the effects in words are in the "
+                     "power statement), so a smaller relation could go unseen")
+        return _escape(text + ".")
+    parts = []
+    for row in hits:
+        first = engagement_words if row is forward else outcome_words
+        second = outcome_words if row is forward else engagement_words
+        parts.append(f"past {first} helps predict {second} ({stats_text(row)})")
+    text = "**Which moves first?** In the primary test, " + " and ".join(parts)
+    others = [row for row in (forward, backward) if row["q_value"] > level]
+    for row in others:
+        first = engagement_words if row is forward else outcome_words
+        text += f"; no evidence the other way ({first} first: {stats_text(row)})"
+    return _escape(text + ". This is predictive (Granger) precedence, not proof of cause.")
+
+
+def primary_power_sentence(power, *, engagement_words: str = "proactive diplomatic events",
+                           violence_words: str = "attacks", unit: str = "month") -> str:
+    """The primary test's size and power at this report's shape, in words (SIMULATED DATA)."""
+    from analysis.countlag import DIRECTIONS, effect_words
+
+    parts = []
+    for direction in DIRECTIONS:
+        one = power.set_index("direction").loc[direction]
+        parts.append(f"{direction}: it detects an effect of {one['effect']:g} "
+                     f"({effect_words(direction, one['effect'], engagement_words, violence_words)}) "
+                     f"in {one['power'] * 100:.0f}% of simulated series and rejects in "
+                     f"{one['size'] * 100:.0f}% of series with no relation")
+    reps = int(power["reps"].iloc[0])
+    text = (f"Power of the primary test on simulated data shaped like this report's series (its "
+            f"length, missing {unit}s, levels, break and dispersion; {reps} simulated pairs per "
+            "figure): " + "; ".join(parts) + ". \"No evidence\" is read with this power: a relation "
+            "smaller than these can go unseen.")
+    oversized = power.loc[power["size"] > 0.10, "direction"].tolist()
+    if oversized:
+        text += (f" **In {' and '.join(oversized)}, the test rejects in more than 10% of series with no "
+                 "relation at this shape, so its p-value here is exploratory, not calibrated evidence.**")
+    return _escape(text)
+
+
+def robustness_sentence(table, level: float = 0.05) -> str:
+    """Whether the primary answer changes under the robustness variants."""
+    fitted = table.dropna(subset=["p_value"])
+    refused = table.loc[table["p_value"].isna(), "description"].drop_duplicates().tolist()
+    primary = fitted[fitted["variant"] == "primary"]
+    base = set(primary.loc[primary["q_value"] <= level, "cause"])
+    changed = []
+    for variant, rows in fitted[fitted["variant"] != "primary"].groupby("variant", sort=False):
+        if set(rows.loc[rows["q_value"] <= level, "cause"]) != base:
+            changed.append(rows["description"].iloc[0])
+    if changed:
+        text = "The answer changes under: " + "; ".join(changed) + "."
+    else:
+        text = "The answer is the same under every robustness variant that could be estimated."
+    if refused:
+        text += " Not estimable: " + "; ".join(refused) + " (reasons in the table)."
+    return _escape(text)
+
+
+def primary_display_table(table):
+    """The primary test's table for readers: one row per direction, p-values as text."""
+    import pandas as pd
+
+    rows = []
+    for _, row in table.iterrows():
+        rows.append({"direction": f"{row['cause']} → {row['effect']}",
+                     "test": row["method"],
+                     "statistic": f"F({row['df_num']}, {row['df_denom']}) = {row['statistic']:.2f}",
+                     "p": p_text(row["p_value"]).removeprefix("p ").removeprefix("= "),
+                     "q (BH, two directions)": f"{row['q_value']:.3f}",
+                     "N (periods used)": int(row["n"]),
+                     "periods": row.get("window", ""),
+                     "lag coefficient (95% CI)": (f"{row['coefficient']:.2f} ({row['ci_low']:.2f} to "
+                                                  f"{row['ci_high']:.2f})") if "coefficient" in row else ""})
+    return pd.DataFrame(rows).set_index("direction")
+
+
+def robustness_display_table(table):
+    """:func:`analysis.countlag.robustness_table` for readers (refusals keep their reason)."""
+    import pandas as pd
+
+    rows = []
+    for _, row in table.iterrows():
+        fitted = pd.notna(row["p_value"])
+        rows.append({"variant": row["description"],
+                     "direction": f"{row['cause']} → {row['effect']}" if fitted else "both",
+                     "statistic": (f"F({int(row['df_num'])}, {int(row['df_denom'])}) = {row['statistic']:.2f}"
+                                   if fitted else ""),
+                     "p": p_text(row["p_value"]).removeprefix("p ").removeprefix("= ") if fitted else "",
+                     "q": f"{row['q_value']:.3f}" if fitted else "",
+                     "N": str(int(row["n"])) if fitted else "",
+                     "note": row["note"]})
+    return pd.DataFrame(rows).set_index(["variant", "direction"])
