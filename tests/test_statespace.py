@@ -202,8 +202,9 @@ def test_state_space_granger_holds_size_at_the_bundled_shape():
     table = statespace.calibrate_granger("independent", reps=100, seed=10, irf_draws=200)
     for row in table.itertuples():  # SIMULATED DATA
         assert row.failed == 0
-        assert row.rejection_rate <= 0.08, row
-        assert row.irf_band_excludes_zero <= 0.10, row
+        # measured 0.066 and 0.026 over 350 replications (README); 100 here
+        assert row.rejection_rate <= 0.10, row
+        assert row.irf_band_excludes_zero <= 0.12, row
 
 
 @pytest.mark.slow
