@@ -166,6 +166,15 @@ def test_cumulator_pins_a_missing_month_to_its_published_total():
     assert table["totals"].str.startswith("6 published totals").all()
     bare = statespace.fit_cumulator_var(e, v, totals, use_totals=False, break_date=DESIGN.break_date())
     assert not bare.uses_totals and len(bare.spans_used) == 0
+    only_observed = totals.iloc[[2]].assign(period_start=pd.Period("2022-01", "M"),
+                                            period_end=pd.Period("2022-12", "M"))  # no gap inside
+    comparison = statespace.cumulator_comparison(e, v, only_observed, break_date=DESIGN.break_date())
+    assert len(comparison) == 2 and comparison["totals"].str.contains("no published total").all()
+
+
+def test_calibration_command_needs_its_subcommand(capsys):
+    assert statespace.main(["nothing"]) == 2
+    assert "usage" in capsys.readouterr().out
 
 
 # ---------------------------------------------------------------- missingness

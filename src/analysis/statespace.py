@@ -520,8 +520,7 @@ def state_space_impulse_responses(fit: StateSpaceVar, *, horizon: int = 12, draw
 
 def calibrate_granger(scenario: str = "independent", design=None, *, effect: float = 0.0,
                       reps: int = 100, seed: int = 10, lags: int = 1, harmonics: int = 1,
-                      alpha: float = 0.05, warm_start: bool = False,
-                      irf_draws: int = 0) -> pd.DataFrame:
+                      alpha: float = 0.05, irf_draws: int = 0) -> pd.DataFrame:
     """Rejection rates of the state-space Granger-type tests on simulated pairs (SIMULATED DATA).
 
     Pairs come from :func:`analysis.simulate.simulate_shaped_pair` (by
@@ -539,8 +538,6 @@ def calibrate_granger(scenario: str = "independent", design=None, *, effect: flo
     lags, harmonics : int
     alpha : float
         Nominal level.
-    warm_start : bool
-        Start each fit from the previous replication's estimates instead of OLS.
     irf_draws : int
         If positive, also compute :func:`state_space_impulse_responses` with
         this many draws and record how often the 95% band of the cross
@@ -563,20 +560,18 @@ def calibrate_granger(scenario: str = "independent", design=None, *, effect: flo
     index = design.index()
     rejections = {(m, d): [] for m in GRANGER_METHODS
                   for d in ("engagement_causes_violence", "violence_causes_engagement")}
-    failed, seconds, previous = 0, [], None
+    failed, seconds = 0, []
     excludes = {"engagement_causes_violence": [], "violence_causes_engagement": []}
     for r in range(reps):
         e = pd.Series(engagement[r], index=index, name="engagement")
         v = pd.Series(violence[r], index=index, name="violence")
         try:
             fit = fit_state_space_var(e, v, lags=lags, break_date=design.break_date(),
-                                      harmonics=harmonics,
-                                      start_params=previous if warm_start else None)
+                                      harmonics=harmonics)
         except (InsufficientData, np.linalg.LinAlgError, ValueError):
             failed += 1
             continue
         seconds.append(fit.seconds)
-        previous = np.asarray(fit.results.params)
         for method in GRANGER_METHODS:
             table = granger_state_space(e, v, fit=fit, method=method)
             for row in table.itertuples():
@@ -1139,7 +1134,8 @@ def cumulator_comparison(engagement, violence, spans: pd.DataFrame, *, lags: int
     Returns
     -------
     pandas.DataFrame
-        Four rows (two directions × totals ignored / used), the columns of
+        Four rows (two directions × totals ignored / used; two when no
+        published total spans a missing month), the columns of
         :func:`granger_state_space` plus ``totals``; ``q_value`` is
         Benjamini–Hochberg within each fit. ``attrs["fits"]`` holds the two
         :class:`CumulatorFit` objects (``"ignored"``, ``"used"``) and
@@ -1151,6 +1147,9 @@ def cumulator_comparison(engagement, violence, spans: pd.DataFrame, *, lags: int
         fit = fit_cumulator_var(engagement, violence, spans, use_totals=use, lags=lags,
                                 break_date=break_date, harmonics=harmonics,
                                 total_relative_sd=total_relative_sd)
+        if use and not fit.uses_totals:
+            tables[0]["totals"] = "ignored (no published total spans a missing month)"
+            break
         fits[key] = fit
         tables.append(granger_cumulator(fit, method=method))
     table = pd.concat(tables, ignore_index=True)
