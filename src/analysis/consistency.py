@@ -221,3 +221,74 @@ def summary_sentence(table: pd.DataFrame) -> str:
                  f"{largest['period']}: published {int(largest['published_total']):,}, "
                  f"months sum to {int(largest['sum_of_months']):,}).")
     return html.escape(text, quote=False)
+
+
+#: Columns of the table returned by :func:`published_spans`.
+SPAN_COLUMNS: tuple[str, ...] = (
+    "period_start", "period_end", "value", "figure_id", "granularity", "period",
+    "months_in_period", "months_missing", "missing_months", "also_published")
+
+
+def published_spans(figures: pd.DataFrame, source_org: str, measure: str, *,
+                    region: str = "Pakistan", actor: str = "") -> pd.DataFrame:
+    """The published multi-month totals of one series, one row per distinct span.
+
+    Lists each whole-month quarter, half-year, year or other span that the
+    source published for the series, as published: where one span has
+    several published values (restatements), the first row in table order is
+    used, as everywhere in the package, and the other values are listed in
+    ``also_published``. Nothing is derived or written into the data; a model
+    may use the rows as observations of the sum of the months they span
+    (:class:`analysis.statespace.CumulatorVAR`).
+
+    Parameters
+    ----------
+    figures : pandas.DataFrame
+        Canonical violence-figures table.
+    source_org, measure : str
+    region, actor : str
+        Breakdown (default: national, all actors).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`SPAN_COLUMNS`, ordered by period start and end:
+        ``period_start`` and ``period_end`` (monthly ``Period``), ``value``
+        (int), ``figure_id``, ``granularity``, ``period`` (label),
+        ``months_in_period``, ``months_missing`` (months of the span without a
+        published monthly figure of the same series), ``missing_months``
+        (compact list) and ``also_published`` (other values published for the
+        same span, comma-separated, or empty).
+    """
+    required = set(SERIES_KEY) | {"figure_id", "period_start", "period_end", "granularity", "value"}
+    missing_cols = sorted(required - set(figures.columns))
+    if missing_cols:
+        raise ValueError(f"figures: missing column(s) {missing_cols}")
+    rows = figures.loc[(figures["source_org"] == source_org) & (figures["measure"] == measure)
+                       & (figures["region"] == region) & (figures["actor"] == actor)]
+    months_published = {pd.Period(t, freq="M")
+                        for t in rows.loc[rows["granularity"] == "month", "period_start"]}
+    spans: dict[tuple[pd.Period, pd.Period], dict] = {}
+    for total in rows.loc[rows["granularity"].isin(TOTAL_GRANULARITIES)].itertuples(index=False):
+        start, end = pd.Timestamp(total.period_start), pd.Timestamp(total.period_end)
+        if not is_whole_months(start, end):
+            continue
+        key = (pd.Period(start, freq="M"), pd.Period(end, freq="M"))
+        if key in spans:
+            entry = spans[key]
+            if int(total.value) != entry["value"] and str(int(total.value)) not in entry["_others"]:
+                entry["_others"].append(str(int(total.value)))
+            continue
+        months = month_range(*key)
+        missing = [m for m in months if m not in months_published]
+        spans[key] = {"period_start": key[0], "period_end": key[1], "value": int(total.value),
+                      "figure_id": total.figure_id, "granularity": total.granularity,
+                      "period": period_label(start, end, total.granularity),
+                      "months_in_period": len(months), "months_missing": len(missing),
+                      "missing_months": compact_months(missing) if missing else "",
+                      "_others": []}
+    if not spans:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in SPAN_COLUMNS})
+    table = pd.DataFrame(sorted(spans.values(), key=lambda r: (r["period_start"], r["period_end"])))
+    table["also_published"] = table.pop("_others").map(", ".join)
+    return table.loc[:, list(SPAN_COLUMNS)].reset_index(drop=True)

@@ -426,3 +426,50 @@ def shaped_design_from(violence, engagement=None, *, break_date: str = "2021-08-
     return replace(base, n=len(index), start=str(index[0]), break_at=break_at,
                    violence_gaps=tuple(int(i) for i in np.flatnonzero(values.isna().to_numpy())),
                    engagement_gaps=engagement_gaps)
+
+
+#: Published PICSS totals over spans containing a missing month of the bundled
+#: attacks series, as (first, last) month offsets from 2020-01: the 2020 and 2021
+#: years, 2023-H1, 2023-01..2023-11, the 2023 year and the 2024 year
+#: (``analysis.consistency.published_spans``; checked in ``tests/test_statespace.py``).
+BUNDLED_TOTAL_SPANS: tuple[tuple[int, int], ...] = ((0, 11), (12, 23), (36, 41), (36, 46), (36, 47),
+                                                    (48, 59))
+
+
+def simulate_shaped_pair_with_totals(scenario: str, design: ShapedDesign = ShapedDesign(), *,
+                                     effect: float = 0.0, reps: int = 1, seed: int = 0,
+                                     spans: tuple[tuple[int, int], ...] = BUNDLED_TOTAL_SPANS):
+    """:func:`simulate_shaped_pair` plus the complete violence and its totals over ``spans``.
+
+    SIMULATED DATA: label results with :data:`SIMULATED_LABEL`.
+
+    The draws are those of :func:`simulate_shaped_pair` with the same
+    arguments (gaps are applied after simulation), so the gapped series are
+    identical; the totals are exact sums of the simulated months.
+
+    Returns
+    -------
+    engagement, violence : numpy.ndarray
+        Shape ``(reps, n)``, ``NaN`` at the design's gaps.
+    complete_violence : numpy.ndarray
+        Shape ``(reps, n)``: violence before the gaps were applied (the truth).
+    totals : pandas.DataFrame
+        One row per (rep, span): ``rep, period_start, period_end, value``
+        (monthly ``Period``), the frame a cumulator model takes.
+    """
+    from dataclasses import replace
+
+    complete = replace(design, violence_gaps=())
+    engagement, full = simulate_shaped_pair(scenario, complete, effect=effect, reps=reps, seed=seed)
+    violence = full.copy()
+    if design.violence_gaps:
+        violence[:, list(design.violence_gaps)] = np.nan
+    index = design.index()
+    rows = []
+    for rep in range(reps):
+        for first, last in spans:
+            if not 0 <= first <= last < design.n:
+                raise ValueError(f"span ({first}, {last}) lies outside the {design.n} months")
+            rows.append({"rep": rep, "period_start": index[first], "period_end": index[last],
+                         "value": float(full[rep, first:last + 1].sum())})
+    return engagement, violence, full, pd.DataFrame(rows)
