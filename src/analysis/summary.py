@@ -606,3 +606,70 @@ def robustness_display_table(table):
                      "N": str(int(row["n"])) if fitted else "",
                      "note": row["note"]})
     return pd.DataFrame(rows).set_index(["variant", "direction"])
+
+
+def state_space_display_table(table, by: str | None = None):
+    """:func:`analysis.statespace.granger_state_space` (or ``cumulator_comparison``) for readers.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Tidy Granger-type table with ``cause, effect, statistic, df_num,
+        df_denom, p_value, q_value, n, calibration``.
+    by : str, optional
+        A further column that labels rows (``"totals"`` for the cumulator
+        comparison), shown first.
+    """
+    import pandas as pd
+
+    rows = []
+    for _, row in table.iterrows():
+        if pd.notna(row.get("df_denom")):
+            statistic = f"F({int(row['df_num'])}, {int(row['df_denom'])}) = {row['statistic']:.2f}"
+        else:
+            statistic = f"chi2({int(row['df_num'])}) = {row['statistic']:.2f}"
+        entry = {"direction": f"{row['cause']} → {row['effect']}",
+                 "Wald statistic": statistic,
+                 "p": p_text(row["p_value"]).removeprefix("p ").removeprefix("= "),
+                 "q (BH, two directions)": f"{row['q_value']:.3f}",
+                 "N (observed months of the outcome)": int(row["n"]),
+                 "calibration at this shape": row.get("calibration", "")}
+        if by:
+            entry = {by: row[by], **entry}
+        rows.append(entry)
+    index = [by, "direction"] if by else ["direction"]
+    return pd.DataFrame(rows).set_index(index)
+
+
+def state_space_sentence(table, level: float = 0.05) -> str:
+    """One sentence: does the state-space VAR agree with the primary test?"""
+    found = table.loc[table["q_value"] <= level]
+    if found.empty:
+        return ("The VAR estimated by the Kalman filter on every observed month finds no evidence either "
+                f"way ({'; '.join(_direction_p(row) for _, row in table.iterrows())}).")
+    return ("The VAR estimated by the Kalman filter on every observed month finds "
+            + "; ".join(f"evidence that {_escape(row['cause'])} moves before {_escape(row['effect'])} "
+                        f"({_direction_p(row)})" for _, row in found.iterrows()) + ".")
+
+
+def _direction_p(row) -> str:
+    return f"{_escape(row['cause'])} → {_escape(row['effect'])}: {p_text(row['p_value'])}, N = {int(row['n'])}"
+
+
+def cumulator_sentence(table, level: float = 0.05) -> str:
+    """Whether the state-space answer changes when the published totals inform the gaps."""
+    if table["totals"].nunique() < 2:
+        return ("No published total covers a missing month of this series, so the sensitivity "
+                "cannot be run: the answer above is the only one.")
+    verdicts = {}
+    for totals, rows in table.groupby("totals", sort=False):
+        verdicts[totals] = frozenset(rows.loc[rows["q_value"] <= level, "cause"])
+    if len(set(verdicts.values())) == 1:
+        same = next(iter(verdicts.values()))
+        reached = ("no direction reaches q ≤ 0.05 either way" if not same else
+                   "the same direction reaches q ≤ 0.05 with and without them")
+        return ("Using the monitor's published totals to inform the missing months does not change the "
+                f"answer: {reached}.")
+    return ("**The answer depends on the gaps:** with the monitor's published totals informing the missing "
+            "months, the directions that reach q ≤ 0.05 change (Table above). Read the primary answer "
+            "with that caution.")
