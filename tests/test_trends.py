@@ -79,7 +79,7 @@ def test_count_model_leaves_gaps_out_and_says_so():
     counts.iloc[[10, 50, 90]] = np.nan
     result = trends.segmented_count_model(counts, break_date=brk)
     assert result.n == 117
-    assert any("3 missing period" in note for note in result.notes)
+    assert any("3 missing months" in note for note in result.notes)
     assert len(result.fitted) == 117
 
 
