@@ -268,14 +268,22 @@ def ljung_box_lags(n: int) -> int:
     return max(1, min(MAX_LJUNG_BOX_LAGS, n // 10))
 
 
-def ljung_box_observed(residuals: np.ndarray, times: np.ndarray, lags: int) -> dict:
+def ljung_box_observed(residuals: np.ndarray, times: np.ndarray, lags: int,
+                       annihilator: np.ndarray | None = None) -> dict:
     """Ljung–Box on residuals of observed periods at real time distances.
 
-    The lag-``h`` autocorrelation uses only pairs of observed periods exactly
-    ``h`` apart (``N_h`` pairs): ``r_h = sum e_t e_(t+h) / N_h`` over
-    ``sum e_t^2 / N``, and ``Q = N (N + 2) sum_h r_h^2 / (N - h)`` referred to
-    chi-square with ``lags`` degrees of freedom. Without gaps this is the
-    usual statistic.
+    The lag-``h`` autocorrelation uses only the ``N_h`` pairs of observed
+    periods exactly ``h`` apart, ``r_h = sum e_t e_(t+h) / sum e_t^2``, and
+    ``Q = N (N + 2) sum_h r_h^2 / N_h``, referred to chi-square with ``lags``
+    degrees of freedom. Without gaps ``N_h = N - h`` and this is the usual
+    statistic.
+
+    Residuals of a fitted regression are autocorrelated even when the errors
+    are not (``e = M u`` with ``M = I - H``). With ``annihilator`` ``M``
+    given, each ``r_h`` is centred at its expectation under white errors,
+    ``tr(M S_h M) / tr(M)`` (``S_h`` pairs the periods ``h`` apart); without
+    the centring, 58 months and the count model's six parameters give a
+    size of 0.11–0.12 at any lag count (SIMULATED).
 
     Returns
     -------
@@ -287,15 +295,21 @@ def ljung_box_observed(residuals: np.ndarray, times: np.ndarray, lags: int) -> d
     n = len(e)
     full = np.full(t.max() - t.min() + 1, np.nan)
     full[t - t.min()] = e
-    variance = float(np.sum(e ** 2) / n)
+    total = float(np.sum(e ** 2))
+    position = t - t.min()
     q = 0.0
     for h in range(1, lags + 1):
         products = full[h:] * full[:-h]
         products = products[~np.isnan(products)]
-        if len(products) == 0 or variance == 0:
+        if len(products) == 0 or total == 0:
             continue
-        r_h = float(products.mean()) / variance
-        q += r_h ** 2 / (n - h)
+        r_h = float(products.sum()) / total
+        if annihilator is not None:
+            first = np.flatnonzero(np.isin(position, position + h))   # index of t + h
+            second = np.searchsorted(position, position[first] - h)    # index of t
+            expected = float(np.sum(annihilator[first] * annihilator[second]))  # tr(M S_h M)
+            r_h -= expected / float(np.trace(annihilator))
+        q += r_h ** 2 / len(products)
     q *= n * (n + 2)
     return {"lags": lags, "statistic": float(q), "p_value": float(stats.chi2.sf(q, lags))}
 
@@ -446,7 +460,10 @@ def segmented_count_model(counts: RegularSeries | pd.Series, break_date: str = D
 
     pearson = np.asarray(fit.resid_pearson)
     lb_lags = ljung_box_lags(n)
-    ljung_box = ljung_box_observed(pearson, design["trend"].to_numpy(float), lb_lags)
+    root_w = np.sqrt(np.asarray(fit.fittedvalues) / (1 + alpha * np.asarray(fit.fittedvalues)))
+    weighted = exog * root_w[:, None]
+    annihilator = np.eye(n) - weighted @ np.linalg.pinv(weighted)
+    ljung_box = ljung_box_observed(pearson, design["trend"].to_numpy(float), lb_lags, annihilator)
 
     eta = exog @ params
     eta_se = np.sqrt(np.einsum("ij,jk,ik->i", exog, covariance, exog))
@@ -653,7 +670,7 @@ def cusum_test(series: RegularSeries | pd.Series, min_periods: int = MIN_TREND_P
 #: * log(N) * sigma^2``, calibrated on simulated series with a smooth
 #: exponential trend and no break at the bundled shape (see
 #: :func:`analysis.simulate.change_point_study`).
-CHANGE_POINT_PENALTY = 6.0
+CHANGE_POINT_PENALTY = 8.0
 
 
 def change_points(series: RegularSeries | pd.Series, min_size: int = MIN_SEGMENT,
