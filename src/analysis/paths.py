@@ -35,6 +35,9 @@ DATA_README: Path = DATA_DIR / "README.md"
 NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
 REPORTS_DIR: Path = PROJECT_ROOT / "reports"
 REPORT_SET_FILE: Path = REPORTS_DIR / "reports.yaml"
+#: Measured size, power and MDE of every test at the bundled shape (SIMULATED),
+#: written by ``python -m analysis.simulate`` and keyed by the code hash.
+CALIBRATION_RECORD: Path = PACKAGE_DIR / "calibration_record.json"
 
 #: Name of the Jupyter kernel that ``make`` registers for the project's environment.
 KERNEL_NAME: str = "pak-afg-analysis"

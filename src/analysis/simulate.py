@@ -905,3 +905,119 @@ def calibration_study(design: ShapedDesign = ShapedDesign(), *, reps: int = 100,
     table = pd.DataFrame(rows)
     table = table[table["key"].isin(wanted)].reset_index(drop=True)
     return table, pd.DataFrame(curves, columns=["key", "direction", "effect", "power", "power_se", "reps"])
+
+
+#: Defaults of the stored calibration record (and of notebook 05).
+RECORD_REPS = 100
+RECORD_POWER_REPS = 50
+RECORD_SEED = 20210815
+RECORD_LONG_N = 130
+
+
+def _design_key(design: ShapedDesign) -> dict:
+    from dataclasses import asdict
+
+    return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(design).items()}
+
+
+def run_calibration(design: ShapedDesign = ShapedDesign(), *, reps: int = RECORD_REPS,
+                    power_reps: int = RECORD_POWER_REPS, seed: int = RECORD_SEED,
+                    long_n: int = RECORD_LONG_N) -> dict:
+    """The whole calibration bundle (SIMULATED DATA): the table and power
+    curves at ``design``, and the 130-month comparison (Granger rates by
+    scenario and the count model's coverage).
+
+    Returns
+    -------
+    dict
+        ``code_hash, design, reps, power_reps, seed, long_n, table, curves,
+        long_rates, long_coverage`` (tables as lists of records).
+    """
+    table, curves = calibration_study(design, reps=reps, power_reps=power_reps, seed=seed)
+    long_reps = max(20, power_reps)
+    long_rates = validation_table([long_n], reps=long_reps, seed=seed)
+    long_coverage = count_model_study(design_for(long_n), irr=2.0, alpha=0.3, reps=long_reps, seed=seed)
+    return {"code_hash": calibration_code_hash(), "design": _design_key(design), "reps": reps,
+            "power_reps": power_reps, "seed": seed, "long_n": long_n,
+            "table": table.to_dict("records"), "curves": curves.to_dict("records"),
+            "long_rates": long_rates.to_dict("records"), "long_coverage": long_coverage}
+
+
+def load_calibration_record(path=None) -> dict | None:
+    """The stored calibration bundle (see :func:`run_calibration`), or ``None``."""
+    import json
+
+    from analysis.paths import CALIBRATION_RECORD
+
+    path = path or CALIBRATION_RECORD
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
+    except FileNotFoundError:
+        return None
+
+
+def store_calibration_record(bundle: dict, path=None) -> None:
+    """Write the bundle as JSON (the command ``python -m analysis.simulate`` does this)."""
+    import json
+
+    from analysis.paths import CALIBRATION_RECORD
+
+    path = path or CALIBRATION_RECORD
+    text = json.dumps(bundle, indent=1, sort_keys=True, default=float, allow_nan=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text + "\n")
+
+
+def calibration(design: ShapedDesign = ShapedDesign(), *, reps: int = RECORD_REPS,
+                power_reps: int = RECORD_POWER_REPS, seed: int = RECORD_SEED,
+                long_n: int = RECORD_LONG_N) -> tuple[dict, bool]:
+    """The calibration bundle, from the stored record when it was made by this
+    code with these settings, otherwise computed now (never written: the
+    report build must not change the package).
+
+    Returns
+    -------
+    bundle : dict
+    reused : bool
+        True when the stored record was used.
+    """
+    record = load_calibration_record()
+    wanted = {"code_hash": calibration_code_hash(), "design": _design_key(design), "reps": reps,
+              "power_reps": power_reps, "seed": seed, "long_n": long_n}
+    if record is not None and all(record.get(k) == v for k, v in wanted.items()):
+        return record, True
+    return run_calibration(design, reps=reps, power_reps=power_reps, seed=seed, long_n=long_n), False
+
+
+def measured_sizes(record: dict | None = None) -> dict[str, float]:
+    """Largest measured size per test key from the stored record (``{}`` if none)."""
+    record = record if record is not None else load_calibration_record()
+    if not record:
+        return {}
+    sizes: dict[str, float] = {}
+    for row in record["table"]:
+        value = row["size"] if row["size"] is not None else float("nan")
+        sizes[row["key"]] = max(sizes.get(row["key"], float("-inf")), float(value))
+    return sizes
+
+
+def _bundled_design() -> ShapedDesign:
+    from analysis import series, sources
+
+    figures = sources.load_violence(None)
+    selection = series.resolve_violence_selection(figures, "PICSS", "attacks")
+    violence = series.violence_series(figures, **selection, frequency="M", start="2020-01")
+    return shaped_design_from(violence.values, break_date="2021-08-15")
+
+
+if __name__ == "__main__":  # python -m analysis.simulate: refresh the stored calibration record
+    import time
+
+    started = time.process_time()
+    bundle = run_calibration(_bundled_design())
+    store_calibration_record(bundle)
+    print(f"{SIMULATED_LABEL}\ncalibration record for code {bundle['code_hash']} written in "
+          f"{time.process_time() - started:.0f} s of CPU time")
+    print(pd.DataFrame(bundle["table"])[["test", "size", "size_se", "stated_effect", "power_at_stated",
+                                         "mde_80", "n", "calibrated"]].to_string())

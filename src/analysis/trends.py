@@ -4,7 +4,7 @@
   linear trend, month effects, and a level change and slope change at a break
   date (interrupted time series), with HAC standard errors and an explicit
   ``maxlags``; the negative-binomial dispersion ``alpha`` is estimated by
-  maximum likelihood first (``smf.negativebinomial``) and then fixed in the
+  maximum likelihood first (``sm.NegativeBinomial``) and then fixed in the
   GLM family, never left at statsmodels' default of 1.
 * :func:`theil_sen_trend` and :func:`mann_kendall_test` (Hamed–Rao
   correction for autocorrelation, via ``pymannkendall``): non-parametric trend.
@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
-import statsmodels.formula.api as smf
 from scipy import stats
 from statsmodels.stats.diagnostic import breaks_cusumolsresid
 from statsmodels.tools.sm_exceptions import (ConvergenceWarning, HessianInversionWarning,
@@ -227,11 +226,19 @@ def newey_west_maxlags(n: int) -> int:
 SEASONAL_FORMS = ("harmonic", "dummies")
 
 
-def _formula(month_effects: bool, seasonal: str = "harmonic") -> str:
-    rhs = "trend + level_change + slope_change"
-    if not month_effects:
-        return "y ~ " + rhs
-    return "y ~ " + rhs + (" + C(month)" if seasonal == "dummies" else " + season_sin + season_cos")
+def _model_matrix(design: pd.DataFrame, month_effects: bool, seasonal: str = "harmonic") -> pd.DataFrame:
+    """The count model's regressors (named as a formula would name them), built
+    directly: formula parsing costs more than the fits at this size."""
+    columns = {"Intercept": np.ones(len(design))}
+    for name in ("trend", "level_change", "slope_change"):
+        columns[name] = design[name].to_numpy(float)
+    if month_effects and seasonal == "dummies":
+        for month in sorted(design["month"].unique())[1:]:
+            columns[f"C(month)[T.{month}]"] = (design["month"] == month).to_numpy(float)
+    elif month_effects:
+        columns["season_sin"] = design["season_sin"].to_numpy(float)
+        columns["season_cos"] = design["season_cos"].to_numpy(float)
+    return pd.DataFrame(columns, index=design.index)
 
 
 def gap_aware_hac(scores: np.ndarray, times: np.ndarray, maxlags: int) -> np.ndarray:
@@ -257,7 +264,7 @@ def _term_name(name: str) -> str:
     return name
 
 
-COVARIANCES = ("gap_hac", "hac")
+COVARIANCES = ("model_ar1", "gap_hac", "hac")
 #: Ljung–Box lags on the count model's residuals: few, because with 11 lags at
 #: N = 58 the test rejects 12–20% of correctly specified fits (SIMULATED).
 MAX_LJUNG_BOX_LAGS = 6
@@ -266,6 +273,35 @@ MAX_LJUNG_BOX_LAGS = 6
 def ljung_box_lags(n: int) -> int:
     """Lags of the residual Ljung–Box test: ``min(6, N // 10)``, at least 1."""
     return max(1, min(MAX_LJUNG_BOX_LAGS, n // 10))
+
+
+def _annihilator(exog: np.ndarray, mu: np.ndarray, alpha: float) -> np.ndarray:
+    """``I - H`` of the GLM's weighted least-squares projection (NB2 working weights)."""
+    weighted = exog * np.sqrt(mu / (1 + alpha * mu))[:, None]
+    return np.eye(len(mu)) - weighted @ np.linalg.pinv(weighted)
+
+
+def residual_autocorrelation(residuals: np.ndarray, times: np.ndarray, lag: int,
+                             annihilator: np.ndarray | None = None) -> float:
+    """Lag-``lag`` autocorrelation over observed periods exactly ``lag`` apart,
+    centred at its expectation under independent errors when ``annihilator``
+    (``I - H`` of the fit) is given; ``NaN`` if no such pair exists."""
+    e = np.asarray(residuals, float) - np.mean(residuals)
+    position = np.asarray(times, float).round().astype(int)
+    position = position - position.min()
+    full = np.full(position.max() + 1, np.nan)
+    full[position] = e
+    products = full[lag:] * full[:-lag]
+    products = products[~np.isnan(products)]
+    total = float(np.sum(e ** 2))
+    if len(products) == 0 or total == 0:
+        return float("nan")
+    r = float(products.sum()) / total
+    if annihilator is not None:
+        first = np.flatnonzero(np.isin(position, position + lag))
+        second = np.searchsorted(position, position[first] - lag)
+        r -= float(np.sum(annihilator[first] * annihilator[second])) / float(np.trace(annihilator))
+    return r * len(e) / len(products)
 
 
 def ljung_box_observed(residuals: np.ndarray, times: np.ndarray, lags: int,
@@ -318,7 +354,7 @@ def segmented_count_model(counts: RegularSeries | pd.Series, break_date: str = D
                           family: str = "negbin", maxlags: int | None = None,
                           month_effects: bool = True, ci_level: float = 0.95,
                           min_months: int = MIN_COUNT_MODEL_MONTHS, *, seasonal: str = "harmonic",
-                          cov: str = "gap_hac") -> CountModelResult:
+                          cov: str = "model_ar1") -> CountModelResult:
     """Fit a segmented (interrupted time series) count model.
 
     ``log E[y_t] = b0 + b1 t + b2 after_t + b3 (t - t_break) after_t + month_t``
@@ -333,7 +369,7 @@ def segmented_count_model(counts: RegularSeries | pd.Series, break_date: str = D
         "after".
     family : {"negbin", "poisson"}
         ``negbin`` first estimates alpha by maximum likelihood
-        (``smf.negativebinomial``), then fits the GLM with that alpha.
+        (``sm.NegativeBinomial``), then fits the GLM with that alpha.
     maxlags : int, optional
         HAC lag truncation in periods of real time; default
         :func:`newey_west_maxlags` of N. Always explicit and reported.
@@ -348,13 +384,20 @@ def segmented_count_model(counts: RegularSeries | pd.Series, break_date: str = D
         dummies. With 58 observed months and month dummies the model has 16
         mean parameters and its intervals cover 0.74–0.81 instead of 0.95
         (SIMULATED, bundled shape).
-    cov : {"gap_hac", "hac"}
-        ``gap_hac`` (default): a sandwich covariance whose Bartlett weights
-        use the real distance in months between observed periods
-        (:func:`gap_aware_hac`), with the small-sample factor ``N / (N - k)``
-        and intervals and p-values from ``t(N - k)``. ``hac``: statsmodels'
-        HAC over the observed rows as if consecutive, normal reference (the
-        former rule, kept for comparison).
+    cov : {"model_ar1", "gap_hac", "hac"}
+        ``model_ar1`` (default): the model-based NB covariance (inverse
+        Fisher information) times the Pearson dispersion (at least 1) times
+        ``(1 + rho) / (1 - rho)``, where ``rho`` is the lag-1 autocorrelation
+        of the Pearson residuals over observed months exactly one month
+        apart, centred at its expectation under independence (see
+        :func:`ljung_box_observed`) and clipped to [0, 0.9]; intervals and
+        p-values from ``t(N - k)``. At the bundled shape its 95% intervals
+        cover 0.95–0.97 (SIMULATED). ``gap_hac``: a sandwich covariance whose
+        Bartlett weights use the real distance between observed periods
+        (:func:`gap_aware_hac`), ``t(N - k)`` reference (covers only about
+        0.8 with 9 months before the break). ``hac``: statsmodels' HAC over
+        the observed rows as if consecutive, normal reference (the former
+        rule, kept for comparison).
 
     Returns
     -------
@@ -395,9 +438,10 @@ def segmented_count_model(counts: RegularSeries | pd.Series, break_date: str = D
             f"'{label}' has {n_before} observed periods before and {n_after} after the break "
             f"{break_date}", n=min(n_before, n_after), required=MIN_MONTHS_EACH_SIDE)
     maxlags = newey_west_maxlags(n) if maxlags is None else int(maxlags)
-    formula = _formula(use_months, seasonal)
+    exog_frame = _model_matrix(design, use_months, seasonal)
+    y_frame = design["y"]
 
-    poisson_ml = smf.poisson(formula, design).fit(disp=0, maxiter=200)
+    poisson_ml = sm.Poisson(y_frame, exog_frame).fit(disp=0, maxiter=200)
     ct = poisson_ml.get_diagnostic().test_dispersion()
     ct_index = list(ct.method).index("CT nb2")
     dispersion = {"statistic": float(ct.statistic[ct_index]), "p_value": float(ct.pvalue[ct_index])}
@@ -407,8 +451,9 @@ def segmented_count_model(counts: RegularSeries | pd.Series, break_date: str = D
             warnings.simplefilter("ignore", ConvergenceWarning)
             warnings.simplefilter("ignore", RuntimeWarning)  # log(0) while BFGS explores alpha
             warnings.simplefilter("ignore", HessianInversionWarning)  # alpha at the boundary 0
-            nb_ml = smf.negativebinomial(formula, design).fit(disp=0, maxiter=500, method="bfgs")
-            nb_ml = smf.negativebinomial(formula, design).fit(disp=0, maxiter=200, start_params=nb_ml.params)
+            nb_model = sm.NegativeBinomial(y_frame, exog_frame)
+            nb_ml = nb_model.fit(disp=0, maxiter=500, method="bfgs")
+            nb_ml = nb_model.fit(disp=0, maxiter=200, start_params=nb_ml.params)
         alpha = float(nb_ml.params["alpha"])
         alpha_se = float(nb_ml.bse["alpha"])
         alpha_ci = (max(0.0, alpha - 1.96 * alpha_se), alpha + 1.96 * alpha_se)
@@ -423,7 +468,7 @@ def segmented_count_model(counts: RegularSeries | pd.Series, break_date: str = D
         alpha_lr = {"statistic": float("nan"), "p_value": float("nan")}
         glm_family = sm.families.Poisson()
 
-    model = smf.glm(formula, design, family=glm_family)
+    model = sm.GLM(y_frame, exog_frame, family=glm_family)
     exog = np.asarray(model.exog)
     k = exog.shape[1]
     if cov == "hac":
@@ -437,10 +482,20 @@ def segmented_count_model(counts: RegularSeries | pd.Series, break_date: str = D
         y = design["y"].to_numpy(float)
         scale = 1 + alpha * mu
         bread = np.linalg.inv(exog.T @ (exog * (mu / scale)[:, None]))
-        scores = exog * ((y - mu) / scale)[:, None]
         times = design["trend"].to_numpy(float)
-        meat = gap_aware_hac(scores, times, maxlags) * n / max(1, n - k)
-        covariance = bread @ meat @ bread
+        if cov == "gap_hac":
+            scores = exog * ((y - mu) / scale)[:, None]
+            meat = gap_aware_hac(scores, times, maxlags) * n / max(1, n - k)
+            covariance = bread @ meat @ bread
+        else:
+            pearson = (y - mu) / np.sqrt(mu * scale)
+            pearson_dispersion = max(1.0, float(np.sum(pearson ** 2)) / max(1, n - k))
+            rho = residual_autocorrelation(pearson, times, 1, _annihilator(exog, mu, alpha))
+            rho = min(max(rho, 0.0), 0.9)
+            covariance = bread * pearson_dispersion * (1 + rho) / (1 - rho)
+            notes.append(f"Intervals: model-based, scaled by the Pearson dispersion ({pearson_dispersion:.2f}) "
+                         f"and by (1 + rho)/(1 - rho) for the residuals' lag-1 autocorrelation "
+                         f"(rho = {rho:.2f}, months exactly one apart).")
         reference = stats.t(max(1, n - k))
         quantile = reference.ppf(0.5 + ci_level / 2)
     params = np.asarray(fit.params)
@@ -460,9 +515,7 @@ def segmented_count_model(counts: RegularSeries | pd.Series, break_date: str = D
 
     pearson = np.asarray(fit.resid_pearson)
     lb_lags = ljung_box_lags(n)
-    root_w = np.sqrt(np.asarray(fit.fittedvalues) / (1 + alpha * np.asarray(fit.fittedvalues)))
-    weighted = exog * root_w[:, None]
-    annihilator = np.eye(n) - weighted @ np.linalg.pinv(weighted)
+    annihilator = _annihilator(exog, np.asarray(fit.fittedvalues), alpha)
     ljung_box = ljung_box_observed(pearson, design["trend"].to_numpy(float), lb_lags, annihilator)
 
     eta = exog @ params
@@ -494,7 +547,7 @@ def segmented_count_model(counts: RegularSeries | pd.Series, break_date: str = D
 
 @dataclass(frozen=True)
 class TrendResult:
-    """Theil–Sen slope and the Hamed–Rao Mann–Kendall test on one series."""
+    """Theil–Sen slope and an autocorrelation-corrected Mann–Kendall test on one series."""
 
     slope: float
     slope_ci_low: float
@@ -513,7 +566,7 @@ class TrendResult:
             "series": self.label, "window": f"{self.first_period} to {self.last_period}",
             "n_observed": self.n, "theil_sen_slope_per_period": round(self.slope, 3),
             "ci_95_low": round(self.slope_ci_low, 3), "ci_95_high": round(self.slope_ci_high, 3),
-            "mann_kendall_tau": round(self.mk_tau, 3), "mann_kendall_z_hamed_rao": round(self.mk_z, 2),
+            "mann_kendall_tau": round(self.mk_tau, 3), "mann_kendall_z": round(self.mk_z, 2),
             "mann_kendall_p": round(self.mk_p_value, 4)}])
 
 
@@ -535,14 +588,19 @@ def mann_kendall_lag(n: int) -> int:
 
 
 def theil_sen_trend(series: RegularSeries | pd.Series, ci_level: float = 0.95,
-                    min_periods: int = MIN_TREND_PERIODS, mk_lag: int | None = None) -> TrendResult:
+                    min_periods: int = MIN_TREND_PERIODS, mk_lag: int | None = None,
+                    mk_variant: str = "prewhitened") -> TrendResult:
     """Theil–Sen slope (``scipy.stats.theilslopes``) and a Mann–Kendall test.
 
     The slope uses the real time of each observed period, so gaps are
-    respected. The Mann–Kendall test uses the Hamed–Rao (1998) variance
-    correction for autocorrelation (``pymannkendall.hamed_rao_modification_test``)
-    on the observed values in time order, with the autocorrelation lags
-    bounded by ``mk_lag`` (default :func:`mann_kendall_lag`).
+    respected. The Mann–Kendall test runs on the observed values in time
+    order. ``mk_variant="prewhitened"`` (default) removes lag-1
+    autocorrelation first (Yue and Wang 2002,
+    ``pymannkendall.pre_whitening_modification_test``): at the bundled shape
+    with no trend it rejects 5.7% of runs at 5%, while the Hamed–Rao (1998)
+    variance correction rejects 10–14% whatever its lag bound (SIMULATED,
+    300 runs). ``"hamed_rao"`` keeps that correction with the lags bounded
+    by ``mk_lag`` (default :func:`mann_kendall_lag`).
 
     Raises
     ------
@@ -555,11 +613,16 @@ def theil_sen_trend(series: RegularSeries | pd.Series, ci_level: float = 0.95,
     observed = _observed(values, min_periods, "a trend")
     t = np.array([values.index.get_loc(p) for p in observed.index], dtype=float)
     res = stats.theilslopes(observed.to_numpy(float), t, alpha=ci_level)
+    if mk_variant not in ("prewhitened", "hamed_rao"):
+        raise ValueError(f"mk_variant must be 'prewhitened' or 'hamed_rao'; got {mk_variant!r}")
     if np.ptp(observed.to_numpy()) == 0:
         mk_tau, mk_z, mk_p = 0.0, 0.0, 1.0
+    elif mk_variant == "prewhitened":
+        mk = pymannkendall.pre_whitening_modification_test(observed.to_numpy(float))
     else:
         lag = mann_kendall_lag(len(observed)) if mk_lag is None else int(mk_lag)
         mk = pymannkendall.hamed_rao_modification_test(observed.to_numpy(float), lag=lag)
+    if np.ptp(observed.to_numpy()) != 0:
         mk_tau, mk_z, mk_p = float(mk.Tau), float(mk.z), float(mk.p)
     return TrendResult(slope=float(res.slope), slope_ci_low=float(res.low_slope),
                        slope_ci_high=float(res.high_slope), mk_tau=mk_tau, mk_z=mk_z,
@@ -627,11 +690,17 @@ class TestResult:
 
 
 def chow_test(series: RegularSeries | pd.Series, break_date: str = DEFAULT_BREAK_DATE,
-              min_each_side: int = MIN_MONTHS_EACH_SIDE) -> TestResult:
+              min_each_side: int = MIN_MONTHS_EACH_SIDE, autocorrelation: bool = True) -> TestResult:
     """Chow test at a known date on ``log1p`` counts.
 
     The unrestricted model adds a level and slope change at the break to a
-    linear trend (OLS); :meth:`compare_f_test` gives ``F(2, N - 4)``.
+    linear trend (OLS); the Wald statistic of the two changes over 2 is
+    referred to ``F(2, N - 4)``. With ``autocorrelation`` (default) the OLS
+    covariance is scaled by ``(1 + rho) / (1 - rho)``, ``rho`` the residuals'
+    lag-1 autocorrelation over months exactly one apart, centred for the
+    regression (:func:`residual_autocorrelation`); the plain F test rejects
+    about 21% of smooth trends without a break at the bundled shape
+    (SIMULATED).
 
     Raises
     ------
@@ -646,12 +715,22 @@ def chow_test(series: RegularSeries | pd.Series, break_date: str = DEFAULT_BREAK
         raise InsufficientData(
             f"'{values.name}' has {n_before} observed periods before and {n_after} after {break_date}",
             n=min(n_before, n_after), required=min_each_side)
-    design = design.assign(ly=np.log1p(design["y"]))
-    full = smf.ols("ly ~ trend + level_change + slope_change", design).fit()
-    restricted = smf.ols("ly ~ trend", design).fit()
-    f, p, df = full.compare_f_test(restricted)
-    return TestResult("Chow (known break)", float(f), float(p), len(design),
-                      f"F({int(df)}, {int(full.df_resid)}) at {break_date}")
+    y = np.log1p(design["y"].to_numpy(float))
+    exog = np.column_stack([np.ones(len(design)), design[["trend", "level_change", "slope_change"]].to_numpy(float)])
+    fit = sm.OLS(y, exog).fit()
+    annihilator = np.eye(len(y)) - exog @ np.linalg.pinv(exog)
+    rho = residual_autocorrelation(np.asarray(fit.resid), design["trend"].to_numpy(float), 1, annihilator) \
+        if autocorrelation else 0.0
+    rho = min(max(0.0 if np.isnan(rho) else rho, 0.0), 0.9)
+    covariance = np.asarray(fit.cov_params()) * (1 + rho) / (1 - rho)
+    b = np.asarray(fit.params)[2:]
+    f = float(b @ np.linalg.solve(covariance[2:, 2:], b) / 2)
+    df_resid = int(fit.df_resid)
+    p = float(stats.f.sf(f, 2, df_resid))
+    detail = f"F(2, {df_resid}) at {break_date}"
+    if autocorrelation:
+        detail += f"; variance scaled by (1 + rho)/(1 - rho), rho = {rho:.2f}"
+    return TestResult("Chow (known break)", f, p, len(design), detail)
 
 
 def cusum_test(series: RegularSeries | pd.Series, min_periods: int = MIN_TREND_PERIODS) -> TestResult:
