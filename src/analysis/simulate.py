@@ -1021,3 +1021,15 @@ if __name__ == "__main__":  # python -m analysis.simulate: refresh the stored ca
           f"{time.process_time() - started:.0f} s of CPU time")
     print(pd.DataFrame(bundle["table"])[["test", "size", "size_se", "stated_effect", "power_at_stated",
                                          "mde_80", "n", "calibrated"]].to_string())
+
+
+def calibration_frames(bundle: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The calibration table and power curves of a bundle as DataFrames."""
+    table = pd.DataFrame(bundle["table"])
+    curves = pd.DataFrame(bundle["curves"], columns=["key", "direction", "effect", "power", "power_se", "reps"])
+    return table, curves
+
+
+def long_comparison_frames(bundle: dict) -> tuple[pd.DataFrame, dict]:
+    """The 130-month comparison of a bundle: Granger rates by scenario, count-model coverage."""
+    return pd.DataFrame(bundle["long_rates"]), dict(bundle["long_coverage"])

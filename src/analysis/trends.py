@@ -166,6 +166,8 @@ class CountModelResult:
         (95% interval of the mean).
     break_period : str
     notes : list of str
+    cov : str
+        Interval method (see :func:`segmented_count_model`).
     """
 
     irr: pd.DataFrame
@@ -185,6 +187,7 @@ class CountModelResult:
     break_period: str
     label: str = ""
     notes: list[str] = field(default_factory=list)
+    cov: str = "model_ar1"
 
     def term(self, name: str) -> pd.Series:
         """The row of :attr:`irr` for one term."""
@@ -206,7 +209,9 @@ class CountModelResult:
              if self.family == "negbin" else "0 (Poisson)"),
             ("N (observed periods)", f"{self.n} ({self.n_before} before, {self.n_after} after the break)"),
             ("AIC", f"{self.aic:.1f}"),
-            ("HAC maxlags (months of real time)", str(self.maxlags)),
+            ("interval method", {"model_ar1": "model-based, scaled for dispersion and lag-1 autocorrelation; t(N - k)",
+                                 "gap_hac": f"HAC at real time distances (maxlags {self.maxlags}); t(N - k)",
+                                 "hac": f"HAC over observed rows (maxlags {self.maxlags}); normal"}[self.cov]),
             ("seasonal terms", "annual harmonic (sine and cosine)" if self.month_effects else "none"),
             ("dispersion test (Cameron–Trivedi, vs Poisson)",
              f"z = {self.dispersion_test['statistic']:.2f}, p = {self.dispersion_test['p_value']:.4f}"),
@@ -537,7 +542,7 @@ def segmented_count_model(counts: RegularSeries | pd.Series, break_date: str = D
         irr=irr, family=family, alpha=alpha, alpha_ci=alpha_ci, n=n, n_before=n_before,
         n_after=n_after, aic=aic, maxlags=maxlags, month_effects=use_months,
         dispersion_test=dispersion, alpha_lr_test=alpha_lr, ljung_box=ljung_box, fitted=fitted,
-        break_period=str(brk) if brk is not None else "", label=str(label), notes=notes)
+        break_period=str(brk) if brk is not None else "", label=str(label), notes=notes, cov=cov)
 
 
 # --------------------------------------------------------------------------
