@@ -500,7 +500,7 @@ def calibration_display_table(table):
         has_power = stated is not None and stated == stated and row["effect_unit"]
         if has_power:
             power = f"{_rate(row['power_at_stated'])} at {float(stated):g}"
-            mde = (f"{float(row['mde_80']):.3g}" if row["mde_80"] == row["mde_80"]
+            mde = (f"{row.get('mde_bound', '') or ''}{float(row['mde_80']):.3g}" if row["mde_80"] == row["mde_80"]
                    else f"above {float(stated):g} (80% not reached)")
             unit = row["effect_unit"]
         else:
