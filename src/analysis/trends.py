@@ -534,9 +534,10 @@ def segmented_count_model(counts: RegularSeries | pd.Series, break_date: str = D
     if gaps:
         word = "month" if values.index.freqstr.startswith("M") else "period"
         notes.append(f"{gaps} missing {word}{'' if gaps == 1 else 's'} left out of the fit (not filled)"
-                     + ("; the HAC weights and the Ljung–Box autocorrelations use the real distance "
-                        "between observed periods." if cov == "gap_hac" else
-                        "; HAC and Ljung–Box treat the observed periods as consecutive."))
+                     + ("; HAC treats the observed periods as consecutive; the Ljung–Box "
+                        "autocorrelations use the real distance between them." if cov == "hac" else
+                        "; the interval's autocorrelation adjustment and the Ljung–Box test use only "
+                        "pairs of observed periods at their real distance."))
     brk = _break_period(values.index, break_date)
     return CountModelResult(
         irr=irr, family=family, alpha=alpha, alpha_ci=alpha_ci, n=n, n_before=n_before,
