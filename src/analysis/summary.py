@@ -505,8 +505,11 @@ def calibration_display_table(table):
             unit = row["effect_unit"]
         else:
             power, mde, unit = "not simulated", "—", ""
-        status = ("calibrated" if row["calibrated"] else
-                  ("interval too narrow" if coverage else EXPLORATORY_LABEL))
+        if row["refused"] >= row["reps"]:
+            status = "refused in every run"
+        else:
+            status = ("calibrated" if row["calibrated"] else
+                      ("interval too narrow" if coverage else EXPLORATORY_LABEL))
         rows.append({"test": row["test"], "sample": row["sample"], "false positive when": row["rejects_when"],
                      "size (± MC SE)": size, "power": power, "MDE at 80% power": mde,
                      "effect scale": unit, "N": int(row["n"]), "runs": int(row["reps"]),
@@ -521,10 +524,11 @@ def calibration_summary(table, design, *, reused: bool, code_hash: str) -> str:
              f"{design.n} months from {design.start}, the same {len(design.violence_gaps)} missing "
              f"violence months ({n_obs} observed), over-dispersed counts, a shared break at "
              f"{design.break_date()[:7]} and a post-break trend."]
-    bad = table[~table["calibrated"]]
-    good = table[table["calibrated"]]
-    lines.append(f"- {len(good)} of {len(table)} tests hold their size (at most 0.10 at the 5% level) "
-                 "at this sample; they may be read as evidence.")
+    ran = table[table["refused"] < table["reps"]]
+    bad = ran[~ran["calibrated"]]
+    good = ran[ran["calibrated"]]
+    lines.append(f"- {len(good)} of the {len(ran)} tests that ran hold their size (at most 0.10 at the 5% "
+                 "level) at this sample; they may be read as evidence.")
     if len(bad):
         names = "; ".join(f"{r['test']} ({_rate(r['size'])})" for _, r in bad.iterrows())
         lines.append(f"- Not calibrated here, so shown only as {EXPLORATORY_LABEL}: {names}.")
