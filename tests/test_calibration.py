@@ -183,3 +183,7 @@ def test_calibration_table_rows_and_display():
     shown = summary.calibration_display_table(table)
     assert "status" in shown.columns and len(shown) == len(table)
     assert set(curves["key"]) == {"ccf", "var_f", "mann_kendall"}
+    from matplotlib.figure import Figure
+
+    from analysis import plots
+    assert isinstance(plots.power_curves_chart(curves, table), Figure)
