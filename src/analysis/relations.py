@@ -938,7 +938,10 @@ def detrended_counts(violence, break_date: str | None = "2021-08-15", *, harmoni
     """Counts minus their expected path: a Poisson GLM (log link) of the observed
     periods on a trend, the level and slope change at ``break_date`` and annual
     harmonics; ``NaN`` stays ``NaN``. The residual is in counts per period."""
+    import warnings
+
     import statsmodels.api as sm
+    from statsmodels.tools.sm_exceptions import SingularMatrixWarning
 
     from analysis.series import as_period_series
 
@@ -952,7 +955,11 @@ def detrended_counts(violence, break_date: str | None = "2021-08-15", *, harmoni
         design[:, column] /= max(1.0, design[:, column].max())
     y = values.to_numpy()
     seen = ~np.isnan(y)
-    fit = sm.GLM(y[seen], design[seen], family=sm.families.Poisson()).fit()
+    with warnings.catch_warnings():
+        # with few observed periods on one side of the break the terms can be
+        # collinear; the fitted path is still unique (pseudo-inverse)
+        warnings.simplefilter("ignore", SingularMatrixWarning)
+        fit = sm.GLM(y[seen], design[seen], family=sm.families.Poisson()).fit()
     out = np.full(len(y), np.nan)
     out[seen] = y[seen] - fit.fittedvalues
     return pd.Series(out, index=values.index, name=values.name)
