@@ -38,6 +38,9 @@ REPORT_SET_FILE: Path = REPORTS_DIR / "reports.yaml"
 CITATION_FILE: Path = PROJECT_ROOT / "CITATION.cff"
 #: Results of seeded simulations cached by the package's own code hash (git-ignored).
 CACHE_DIR: Path = PROJECT_ROOT / ".cache"
+#: Measured size, power and MDE of every test at the bundled shape (SIMULATED),
+#: written by ``python -m analysis.simulate`` and keyed by the code hash.
+CALIBRATION_RECORD: Path = PACKAGE_DIR / "calibration_record.json"
 
 #: Name of the Jupyter kernel that ``make`` registers for the project's environment.
 KERNEL_NAME: str = "pak-afg-analysis"

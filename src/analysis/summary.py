@@ -239,10 +239,10 @@ def trend_sentence(result) -> str:
             f"median (Theil–Sen) trend is {result.slope:+.2f} per period "
             f"({_ci(result.slope_ci_low, result.slope_ci_high)}); ")
     if result.mk_p_value < 0.05:
-        text += (f"the autocorrelation-corrected Mann–Kendall test finds a monotonic trend "
+        text += (f"the prewhitened Mann–Kendall test finds a monotonic trend "
                  f"(p = {result.mk_p_value:.3f}).")
     else:
-        text += (f"the autocorrelation-corrected Mann–Kendall test finds no evidence of a monotonic "
+        text += (f"the prewhitened Mann–Kendall test finds no evidence of a monotonic "
                  f"trend (p = {result.mk_p_value:.3f}).")
     return _escape(text)
 
@@ -326,26 +326,44 @@ def stationarity_table(result: dict):
     ]).set_index("test")
 
 
-def trends_summary(violence: RegularSeries, results: Mapping, refusals: Mapping) -> str:
-    """Plain-language summary of notebook 02, built only from its result objects."""
+def trends_summary(violence: RegularSeries, results: Mapping, refusals: Mapping,
+                   sizes: Mapping[str, float] | None = None) -> str:
+    """Plain-language summary of notebook 02, built only from its result objects.
+
+    ``sizes`` maps test keys (``count_model``, ``mann_kendall``, ``chow``,
+    ``change_points``) to their measured size at the bundled shape
+    (:func:`analysis.simulate.measured_sizes`); a test above 0.10 is marked
+    exploratory.
+    """
+    sizes = sizes or {}
+
+    def flag(key: str) -> str:
+        size = sizes.get(key)
+        return f" ({EXPLORATORY_LABEL}: measured size {size:.2f})" if size is not None and size > 0.10 else ""
+
     lines = [f"- {_escape(violence.coverage_text())}"]
     if "count_model" in results:
         for sentence in count_model_sentences(results["count_model"], violence.label):
-            lines.append(f"- {sentence}")
+            lines.append(f"- {sentence}" + _escape(flag("count_model")))
     elif "count_model" in refusals:
         lines.append(f"- Count model: {refusal_sentence(refusals['count_model'])}")
+    if "break_coding" in results and len(results["break_coding"]) > 1:
+        table = results["break_coding"]
+        parts = [f"{coding}: ratio {row['level_change_irr']:.2f} ({_ci(row['level_ci_low'], row['level_ci_high'])}, "
+                 f"p = {row['level_p_value']:.3f})" for coding, row in table.iterrows()]
+        lines.append(_escape("- The level change under both codings of the break month: " + "; ".join(parts) + "."))
     if "trend" in results:
-        lines.append(f"- {trend_sentence(results['trend'])}")
+        lines.append(f"- {trend_sentence(results['trend'])}" + _escape(flag("mann_kendall")))
     if "chow" in results:
         chow = results["chow"]
         verdict = ("the data reject a stable trend across the break"
                    if chow.p_value < 0.05 else "no evidence of a break in the trend at that date")
         lines.append(_escape(f"- Chow test at the break: {verdict} ({chow.detail}, "
-                             f"F = {chow.statistic:.2f}, p = {chow.p_value:.3f})."))
+                             f"F = {chow.statistic:.2f}, p = {chow.p_value:.3f})" + flag("chow") + "."))
     if "change_points" in results:
         breaks = results["change_points"].attrs.get("breaks", [])
-        lines.append(_escape("- Change points found without being told the date: "
-                             + (", ".join(breaks) if breaks else "none") + "."))
+        lines.append(_escape("- Change points in the trend found without being told the date: "
+                             + (", ".join(breaks) if breaks else "none") + flag("change_points") + "."))
     for name in ("trend", "chow", "stationarity", "stl"):
         if name in refusals:
             lines.append(f"- {name.replace('_', ' ').capitalize()}: {refusal_sentence(refusals[name])}")
@@ -673,3 +691,116 @@ def cumulator_sentence(table, level: float = 0.05) -> str:
     return ("**The answer depends on the gaps:** with the monitor's published totals informing the missing "
             "months, the directions that reach q ≤ 0.05 change (Table above). Read the primary answer "
             "with that caution.")
+
+
+
+# --------------------------------------------------------------------------
+# Calibration at the bundled shape (notebooks 02 and 05; SIMULATED results)
+# --------------------------------------------------------------------------
+
+#: Label of a test whose measured size at the sample at hand exceeds 0.10.
+EXPLORATORY_LABEL = "exploratory (size not held at this sample)"
+
+
+def _rate(value, digits: int = 2) -> str:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return "—"
+    return "—" if value != value else f"{value:.{digits}f}"
+
+
+def calibration_display_table(table):
+    """The calibration table of :func:`analysis.simulate.calibration_study` for readers (SIMULATED DATA).
+
+    Columns: what is tested, the sample, what counts as a false positive,
+    the measured size with its Monte Carlo standard error, the power at the
+    stated effect, the effect at 80% power (MDE), N, runs and the status.
+    """
+    import pandas as pd
+
+    rows = []
+    for _, row in table.iterrows():
+        coverage = row["key"] == "count_model_coverage"
+        size = (f"coverage {1 - float(row['size']):.2f} ± {float(row['size_se']):.2f}" if coverage
+                else f"{_rate(row['size'], 3)} ± {_rate(row['size_se'], 3)}")
+        stated = row.get("stated_effect")
+        has_power = stated is not None and stated == stated and row["effect_unit"]
+        if has_power:
+            power = f"{_rate(row['power_at_stated'])} at {float(stated):g}"
+            mde = (f"{row.get('mde_bound', '') or ''}{float(row['mde_80']):.3g}" if row["mde_80"] == row["mde_80"]
+                   else f"above {float(stated):g} (80% not reached)")
+            unit = row["effect_unit"]
+        else:
+            power, mde, unit = "not simulated", "—", ""
+        if row["refused"] >= row["reps"]:
+            status = "refused in every run"
+        else:
+            status = ("calibrated" if row["calibrated"] else
+                      ("interval too narrow" if coverage else EXPLORATORY_LABEL))
+        rows.append({"test": row["test"], "sample": row["sample"], "false positive when": row["rejects_when"],
+                     "size (± MC SE)": size, "power": power, "MDE at 80% power": mde,
+                     "effect scale": unit, "N": int(row["n"]), "runs": int(row["reps"]),
+                     "refused runs": int(row["refused"]), "status": status})
+    return pd.DataFrame(rows).set_index("test")
+
+
+def calibration_summary(table, design, *, reused: bool, code_hash: str) -> str:
+    """Plain-language summary of the calibration (notebook 05; SIMULATED DATA)."""
+    n_obs = design.n - len(design.violence_gaps)
+    lines = ["- **All results below are from simulated data** shaped like the bundled series: "
+             f"{design.n} months from {design.start}, the same {len(design.violence_gaps)} missing "
+             f"violence months ({n_obs} observed), over-dispersed counts, a shared break at "
+             f"{design.break_date()[:7]} and a post-break trend."]
+    ran = table[table["refused"] < table["reps"]]
+    bad = ran[~ran["calibrated"]]
+    good = ran[ran["calibrated"]]
+    lines.append(f"- {len(good)} of the {len(ran)} tests that ran hold their size (at most 0.10 at the 5% "
+                 "level) at this sample; they may be read as evidence.")
+    if len(bad):
+        names = "; ".join(f"{r['test']} ({_rate(r['size'])})" for _, r in bad.iterrows())
+        lines.append(f"- Not calibrated here, so shown only as {EXPLORATORY_LABEL}: {names}.")
+    primary = table[table["key"] == "granger_primary"]
+    for _, row in primary.iterrows():
+        if row["refused"] >= row["reps"]:
+            lines.append(f"- {row['test']}: refused in every simulated run (see the table).")
+            continue
+        mde = (f"the effect detected 80% of the time is {float(row['mde_80']):.2g}"
+               if row["mde_80"] == row["mde_80"] else
+               f"80% power is not reached by an effect of {float(row['stated_effect']):g}")
+        lines.append(f"- {row['test']}: size {_rate(row['size'], 3)}, power "
+                     f"{_rate(row['power_at_stated'])} at a cross effect of {float(row['stated_effect']):g}; "
+                     f"{mde} (log scale per unit of log(1 + count)).")
+    lines.append(f"- Results {'reused from the stored record' if reused else 'computed for this report'} "
+                 f"(code version {code_hash}).")
+    return _escape("\n".join(lines))
+
+
+def calibration_label(key: str, sizes: Mapping[str, float]) -> str:
+    """Markdown note for a test shown in a report: empty when its measured size at the
+    bundled shape is at most 0.10; otherwise the exploratory label with the size."""
+    size = sizes.get(key)
+    if size is None or size != size:
+        return _escape("*Size not measured at this sample: read as exploratory.*")
+    if size <= 0.10:
+        return _escape(f"*Calibrated: measured size {size:.3f} at the bundled data's shape (simulated).*")
+    return _escape(f"**{EXPLORATORY_LABEL[0].upper() + EXPLORATORY_LABEL[1:]}**: its measured false-positive "
+                   f"rate is {size:.2f} at the bundled data's shape (simulated), above 0.10, so it is "
+                   "not evidence.")
+
+
+def long_comparison_summary(rates, coverage: dict) -> str:
+    """The 130-month comparison (SIMULATED DATA) in words."""
+    lines = []
+    for n in sorted(rates["n"].unique()):
+        part = rates[rates["n"] == n].set_index("scenario")
+        lines.append(
+            f"- With {n} consecutive months and no gaps: when engagement truly reacts to violence, the "
+            f"package's Granger test detects that direction in {part.loc['a', 'violence_causes_engagement']:.0%} "
+            f"of {int(part.loc['a', 'reps'])} runs; when violence reacts to engagement, in "
+            f"{part.loc['b', 'engagement_causes_violence']:.0%}. With a shared break and no relation it "
+            f"reports one in {part.loc['c', 'either_direction']:.0%} of runs, a naive lagged correlation in "
+            f"{part.loc['c', 'naive_either_direction']:.0%}.")
+    lines.append(f"- The count model's 95% interval for a level change of {coverage['true_irr']:.1f} covered it "
+                 f"in {coverage['coverage']:.0%} of {coverage['reps']} runs of {coverage['n']} months.")
+    return _escape("\n".join(lines))
