@@ -251,11 +251,12 @@ def granger_sentences(table, unit: str = "month") -> list[str]:
     """One sentence per direction of a Granger table, decided by the BH q-value."""
     sentences = []
     for _, row in table.iterrows():
-        stats_text = (f"F({row['df_num']}, {row['df_denom']}) = {row['statistic']:.2f}, "
-                      f"p = {row['p_value']:.3f}, q = {row['q_value']:.3f}; lag order {row['lag_order']}")
+        stats_text = (f"F({int(row['df_num'])}, {int(row['df_denom'])}) = {row['statistic']:.2f}, "
+                      f"{p_text(row['p_value'])}, q = {row['q_value']:.3f}, lag order {int(row['lag_order'])}"
+                      + (f", N = {int(row['n'])}" if "n" in row and row["n"] == row["n"] else ""))
         if row["q_value"] <= 0.05:
             sentences.append(f"Past *{row['cause']}* helps predict *{row['effect']}* beyond its own "
-                             f"past, the break and month effects ({stats_text}). This is predictive "
+                             f"past, the trend, the break and the seasons ({stats_text}). This is predictive "
                              "(Granger) precedence, not proof of cause.")
         else:
             sentences.append(f"No evidence that past *{row['cause']}* helps predict *{row['effect']}* "
@@ -391,11 +392,14 @@ def engagement_violence_summary(engagement: RegularSeries, violence: RegularSeri
     """
     lines = [f"- {line}" for line in primary]
     lines += [f"- {_escape(engagement.coverage_text())}", f"- {_escape(violence.coverage_text())}"]
+    if "var_equations" in results:
+        for sentence in granger_sentences(results["var_equations"], unit):
+            lines.append(f"- Exploratory (the VAR's equations on every observed {unit}): {sentence}")
+    elif "var_equations" in refusals:
+        lines.append(f"- Exploratory VAR-equation Granger tests: {refusal_sentence(refusals['var_equations'])}")
     if "var" in results:
         for sentence in granger_sentences(results["var"].granger, unit):
             lines.append(f"- Exploratory (VAR on the longest consecutive run): {sentence}")
-    elif "var" in refusals:
-        lines.append(f"- Exploratory VAR Granger tests: {refusal_sentence(refusals['var'])}")
     if "ccf" in results:
         lines.append(f"- Exploratory: {ccf_sentence(results['ccf'])}")
     elif "ccf" in refusals:
@@ -804,3 +808,22 @@ def long_comparison_summary(rates, coverage: dict) -> str:
     lines.append(f"- The count model's 95% interval for a level change of {coverage['true_irr']:.1f} covered it "
                  f"in {coverage['coverage']:.0%} of {coverage['reps']} runs of {coverage['n']} months.")
     return _escape("\n".join(lines))
+
+
+def lagged_f_display_table(table):
+    """:func:`analysis.relations.lagged_f_tests` for readers: one row per direction."""
+    import pandas as pd
+
+    rows = [{"direction": f"{row['cause']} → {row['effect']}",
+             "statistic": f"F({int(row['df_num'])}, {int(row['df_denom'])}) = {row['statistic']:.2f}",
+             "p": p_text(row["p_value"]).removeprefix("p ").removeprefix("= "),
+             "q (BH, two directions)": f"{row['q_value']:.3f}",
+             "N (periods used)": int(row["n"])} for _, row in table.iterrows()]
+    return pd.DataFrame(rows).set_index("direction")
+
+
+def consecutive_var_note(refusal: InsufficientData) -> str:
+    """Why the classical VAR (consecutive periods only) is not shown, and what replaces it."""
+    return (f"The classical VAR, which needs at least {refusal.required} consecutive periods with both series "
+            f"observed, is not shown: {_escape(refusal.reason)}. The Granger-type tests above and the "
+            "state-space VAR use every observed period instead, so the question is still answered.")
