@@ -890,7 +890,6 @@ def calibration_study(design: ShapedDesign = ShapedDesign(), *, reps: int = 100,
     curves : pandas.DataFrame
         ``key, direction, effect, power, power_se, reps``.
     """
-    from dataclasses import replace
 
     wanted = set(tests) if tests is not None else set(CALIBRATED_TESTS)
     n_obs = design.n - len(design.violence_gaps)
