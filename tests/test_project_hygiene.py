@@ -79,6 +79,8 @@ def test_environment_yml_matches_pyproject():
     env = yaml.safe_load((paths.PROJECT_ROOT / "environment.yml").read_text())
     conda = dict(_name(d) for d in env["dependencies"] if isinstance(d, str))
     conda.pop("pip", None)
+    for extra in (d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d):
+        conda.update(map(_name, extra))  # packages not on conda-forge
     python = conda.pop("python")
     assert python == ">=" + project["requires-python"].lstrip(">=")
     assert conda == wanted
