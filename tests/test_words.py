@@ -193,3 +193,44 @@ def test_index_states_the_question_then_findings_then_the_status_table(tmp_path)
     assert order == sorted(order)
     assert page.count('class="headline"') == 1 and "Report &lt;with&gt;" in page
     assert page.count("<img ") == 2 and 'width="360" height="144"' in page
+
+
+# --------------------------------------------------------------------------
+# The reader page: key findings first, tables boxed, a light stylesheet
+# --------------------------------------------------------------------------
+
+
+def test_reader_page_opens_with_key_findings_then_summary_and_boxes_tables():
+    import re
+
+    from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+    from analysis.reporting.execute import notebook_to_html
+    from analysis.reporting.pages import Provenance
+
+    def shown(data):
+        cell = new_code_cell("display(x)")
+        cell.outputs, cell.execution_count = [new_output("display_data", data=data)], 1
+        return cell
+
+    rows = "".join(f"<tr><td>{i}</td></tr>" for i in range(40))
+    notebook = new_notebook(cells=[
+        new_markdown_cell("# Title\n\nIntro."),
+        new_markdown_cell("## Summary"), shown({"text/markdown": "- Detail."}),
+        new_markdown_cell("## Key findings"), shown({"text/markdown": "- The answer."}),
+        new_markdown_cell("## Results"),
+        shown({"text/html": f'<table class="dataframe"><thead><tr><th>n</th></tr></thead>{rows}</table>'}),
+        shown({"text/markdown": "| a | b |\n|---|---|\n| 1 | 2 |"}),
+    ])
+    provenance = Provenance(commit="abc", notebook="x.ipynb", notebook_sha256="f" * 64, data_sha256={},
+                            parameters={}, versions={}, generated="2025-01-02 03:04")
+    page = notebook_to_html(notebook, "A report", provenance, "x.ipynb")
+    order = [page.index('id="Key-findings"'), page.index("The answer."), page.index('id="Summary"'),
+             page.index('<nav class="report-toc"'), page.index("Intro."), page.index('id="Results"')]
+    assert order == sorted(order)
+    boxes = [tag for tag in re.findall(r"<div [^>]*>", page) if "table-box" in tag]
+    assert ["long" in tag for tag in boxes] == [True, False]  # 40 rows scroll in a long box
+    assert all('tabindex="0"' in tag and 'role="region"' in tag for tag in boxes)
+    assert len({re.search(r'aria-label="([^"]+)"', tag).group(1) for tag in boxes}) == 2
+    css = sum(len(m) for m in re.findall(r"<style.*?</style>", page, re.S))
+    assert css < 20_000 and "@media print" in page and "jp-icon" not in page
