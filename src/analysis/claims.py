@@ -851,7 +851,7 @@ def verdicts_summary_markdown(checks: list[ClaimCheck], publication: str) -> str
     """The report's summary: counts by verdict and one line per claim."""
     counts = pd.Series([c.verdict for c in checks]).value_counts()
     parts = [f"{int(counts.get(v, 0))} {v}" for v in VERDICTS if counts.get(v, 0)]
-    lines = [f"- The article makes {len(checks)} claims checked here (its undated publication "
+    lines = [f"- The article makes {words.plural(len(checks), 'claim')} checked here (its undated publication "
              f"taken as {_esc(publication)}). Verdicts: " + ", ".join(parts) + "."]
     for c in checks:
         lines.append(f"- *{_esc(c.claim)}* ({c.window}): **{c.verdict}**.")
@@ -883,7 +883,7 @@ def key_findings(checks: list[ClaimCheck], publication: str, budget: int = 290) 
     budget : int
         Longest item, in characters.
     """
-    from analysis import summary, words
+    from analysis import summary
 
     if not checks:
         raise ValueError("checks: no claims to summarise")

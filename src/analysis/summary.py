@@ -238,7 +238,7 @@ def count_model_sentences(result, measure_words: str) -> list[str]:
             f"{_pct(slope['irr'])} per month; "
             f"{_ci((slope['ci_low'] - 1) * 100, (slope['ci_high'] - 1) * 100, 1)} percentage points).")
     if result.n_before < 12:
-        sentences.append(f"Only {result.n_before} months before the break are observed, so the "
+        sentences.append(f"Only {words.plural(result.n_before, 'month')} before the break are observed, so the "
                          "pre-break trend, and with it both changes, are uncertain.")
     return [_escape(s) for s in sentences]
 

@@ -172,13 +172,19 @@ def method_name(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+#: Tables longer than this are still cut by pandas: a guard for researchers who display a
+#: whole raw table in JupyterLab. No report table comes near it, and the browser test fails
+#: on any cut cell.
+MAX_ROWS_SHOWN = 5000
+
+
 def show_tables_whole() -> None:
-    """Set pandas' display options so a report shows every table whole: all rows, all
-    columns, every cell in full (no "..."); the page scrolls long or wide tables inside
-    their own box."""
+    """Set pandas' display options so a report shows every table whole: all rows (up to
+    :data:`MAX_ROWS_SHOWN`), all columns, every cell in full (no "..."); the page scrolls
+    long or wide tables inside their own box."""
     import pandas as pd
 
-    pd.set_option("display.max_rows", None)
+    pd.set_option("display.max_rows", MAX_ROWS_SHOWN)
     pd.set_option("display.max_columns", None)
     pd.set_option("display.max_colwidth", None)
     pd.set_option("display.width", None)

@@ -151,7 +151,8 @@ def header_html(title: str, *, subtitle: str | None, generated: str, notebook: s
     links = ['<a href="index.html">All reports</a>']
     if ipynb_name:
         links.append(f'<a href="{escape(ipynb_name)}">Executed notebook (.ipynb)</a>')
-    sub = f'<p class="report-subtitle">{escape(subtitle)}</p>' if subtitle else ""
+    sub = (f'<p class="report-subtitle">{escape(subtitle)}</p>'
+           if subtitle and subtitle.strip() != title.strip() else "")  # never the title twice
     return (f'<header class="report-header"><p class="report-nav">{" · ".join(links)}</p>'
             f"<h1>{escape(title)}</h1>{sub}"
             f'<p class="report-meta">Generated {escape(generated)} from <code>{escape(notebook)}</code>'
