@@ -64,6 +64,8 @@ main.report-page { max-width: 68rem; margin: 0 auto; padding: 0 1rem; }
 .report-failed { background: #fdecea; border: 2px solid #b03a2e; padding: 1rem; }
 .report-failed pre { white-space: pre-wrap; background: #fff; padding: 0.5rem; overflow-wrap: anywhere; }
 figure.report-figure figcaption { font-size: 0.92rem; color: #333; }
+.report-index h1 { font-size: 1.8rem; line-height: 1.25; }
+@media (max-width: 40rem) { .report-index h1, .report-header h1 { font-size: 1.45rem; } }
 @media print { .report-nav, .report-toc { display: none; } .report-index a { color: inherit; } }
 </style>
 """
@@ -384,8 +386,8 @@ def _report_card(r: BuildResult, digest: ReportDigest) -> str:
         image = f'<img src="{digest.thumbnail}" alt="{escape(alt)}"{size} loading="lazy">'
     headline = (f'<p class="headline">{escape(digest.headline)}</p>' if digest.headline
                 else "")
-    return (f'<li class="report-card" id="card-{escape(r.name)}">{image}'
-            f'<h3><a href="{escape(r.html_path.name)}">{escape(r.title)}</a></h3>{headline}'
+    return (f'<li class="report-card" id="card-{escape(r.name)}">'
+            f'<h3><a href="{escape(r.html_path.name)}">{escape(r.title)}</a></h3>{headline}{image}'
             f'<p class="report-meta"><span class="status-word" '
             f'style="color:{_STATUS_COLOUR.get(r.status, "#555")}">{escape(status)}</span>{when}</p>'
             "</li>")
