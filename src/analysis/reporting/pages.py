@@ -342,8 +342,8 @@ def _thumbnail(encoded: str) -> tuple[str, tuple[int, int] | None]:
         with Image.open(io.BytesIO(raw)) as image:
             image.thumbnail(THUMBNAIL_BOX)
             size = image.size
-            buffer = io.BytesIO()
-            image.save(buffer, format="PNG", optimize=True)
+            buffer = io.BytesIO()  # charts have few colours: a 64-colour palette keeps them light
+            image.convert("RGB").quantize(colors=64).save(buffer, format="PNG", optimize=True)
         raw = buffer.getvalue()
     except Exception:  # an unreadable image is shown as stored, drawn small by the browser
         size = None
