@@ -44,7 +44,7 @@ def test_violence_claims_use_full_years_of_published_annual_totals():
         _claims([{"claim_id": "cross_border_attacks", "value": "1050", "period_start": "2021-01"}]),
         events_on(["2021-01-01"]), figures, publication="2025-08")
     holds = table.iloc[0]["dataset_holds"]
-    assert "2 full year(s)" in holds and "sum 300" in holds  # 2020 outside, 2025 incomplete
+    assert "2 full years" in holds and "sum 300" in holds  # 2020 outside, 2025 incomplete
     assert pd.isna(table.iloc[0]["events_in_log"])
 
 

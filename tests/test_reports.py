@@ -90,7 +90,7 @@ def test_pages_put_title_date_summary_then_contents_first(built):
         generated = page.index("Generated ")
         summary = page.index('id="Summary"')
         contents = page.index('<nav class="report-toc"')
-        first_other_section = min(m.start() for m in re.finditer(r'<h2 id="(?!Summary)', page))
+        first_other_section = min(m.start() for m in re.finditer(r'<h2 id="(?!Summary|Key-findings)', page))
         assert title < generated < summary < contents < first_other_section, name
         toc = page[contents:page.index("</nav>", contents)]
         targets = re.findall(r'href="#([^"]+)"', toc)

@@ -25,6 +25,7 @@ import re
 
 import pandas as pd
 
+from analysis import words
 from analysis.periods import period_label
 
 NATIONAL_REGION = "Pakistan"
@@ -181,8 +182,8 @@ def breakdown_sentence(figures: pd.DataFrame) -> str:
     n_groups = int((rows["proxy"] == PROXY_GROUPS).sum())
     regions = sorted(set(rows.loc[rows["region"] != NATIONAL_REGION, "region"]))
     actors = sorted(set(rows.loc[rows["actor"] != "", "actor"]))
-    text = (f"The dataset holds {len(rows)} figures broken down by region or claiming group, from "
-            f"{rows['source_org'].nunique()} source(s): {n_border} for a border region "
+    text = (f"The dataset holds {words.plural(len(rows), 'figure')} broken down by region or claiming group, from "
+            f"{words.plural(rows['source_org'].nunique(), 'source')}: {n_border} for a border region "
             f"(Khyber Pakhtunkhwa, the merged tribal districts, Balochistan) and {n_groups} for "
             "Afghanistan-based groups (the TTP and its affiliates).")
     if regions:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis import words
 from analysis.periods import compact_months, is_whole_months, month_range, period_label
 from analysis.series import filter_events
 
@@ -167,7 +168,7 @@ def _event_evidence(rule: EventRule, events: pd.DataFrame, start: pd.Period,
     chosen = _apply_event_filters(rule, chosen)
     n = len(chosen)
     kinds = " or ".join(t.replace("_", " ") for t in rule.event_types)
-    text = f"{n} individually reported {kinds} event(s)"
+    text = words.plural(n, f"individually reported {kinds} event")
     if rule.initiators:
         text += f" initiated by {', '.join(rule.initiators)}"
     if rule.party:
@@ -196,7 +197,7 @@ def _figure_evidence(rule: FigureRule, figures: pd.DataFrame, start: pd.Period,
                            zip(first_per_year["period_start"], first_per_year["value"]))
         total = int(first_per_year["value"].sum())
         n_years = len(first_per_year)
-        parts.append(f"{org} national {'/'.join(rule.measures)}, {n_years} full year(s) "
+        parts.append(f"{org} national {'/'.join(rule.measures)}, {words.plural(n_years, 'full year')} "
                      f"({listed}); sum {total:,}")
     if not parts:
         return None, (f"no published annual {'/'.join(rule.measures)} totals for the full years "
@@ -850,7 +851,7 @@ def verdicts_summary_markdown(checks: list[ClaimCheck], publication: str) -> str
     """The report's summary: counts by verdict and one line per claim."""
     counts = pd.Series([c.verdict for c in checks]).value_counts()
     parts = [f"{int(counts.get(v, 0))} {v}" for v in VERDICTS if counts.get(v, 0)]
-    lines = [f"- The article makes {len(checks)} claims checked here (its undated publication "
+    lines = [f"- The article makes {words.plural(len(checks), 'claim')} checked here (its undated publication "
              f"taken as {_esc(publication)}). Verdicts: " + ", ".join(parts) + "."]
     for c in checks:
         lines.append(f"- *{_esc(c.claim)}* ({c.window}): **{c.verdict}**.")
@@ -858,3 +859,52 @@ def verdicts_summary_markdown(checks: list[ClaimCheck], publication: str) -> str
                  "a count of press-reported events is a floor, a national total only a ceiling "
                  "for the article's cross-border scope, which no monitor publishes.")
     return "\n".join(lines)
+
+
+#: What would settle a claim, by the reason it could not be checked.
+_WHAT_WOULD_SETTLE = (
+    ("months of the window missing", "the monitors' figures for the missing months"),
+    ("count of individually reported events", "an itemised official record or count for the window"),
+    ("no public source", "a public source that covers them"),
+)
+
+
+def key_findings(checks: list[ClaimCheck], publication: str, budget: int = 290) -> list[str]:
+    """The claims check's key findings (plain text, at most five, each within ``budget``
+    characters): the verdict counts, then one item per verdict that occurs, naming its
+    claims; the not-checkable item says what would settle them.
+
+    Parameters
+    ----------
+    checks : list of ClaimCheck
+        Output of :func:`check_all`.
+    publication : str
+        The month taken as the article's publication.
+    budget : int
+        Longest item, in characters.
+    """
+    from analysis import summary
+
+    if not checks:
+        raise ValueError("checks: no claims to summarise")
+    by_verdict = {v: [c for c in checks if c.verdict == v] for v in VERDICTS}
+    counts = ", ".join(f"{len(by_verdict[v])} {v}" for v in VERDICTS)
+    items = [f"Verdicts on the article's {words.plural(len(checks), 'claim')} (publication taken "
+             f"as {publication}), each against every public source for its window: {counts}."]
+    lead = {"consistent": "Consistent with the public record",
+            "inconsistent": "Contradicted by the public record",
+            "partly checkable": "Bounded but not settled by the public record",
+            "not checkable with public data": "Not checkable with public data"}
+    for verdict in VERDICTS:
+        chosen = by_verdict[verdict]
+        if not chosen:
+            continue
+        ending = "."
+        if verdict == "not checkable with public data":
+            needs = [need for key, need in _WHAT_WOULD_SETTLE
+                     if any(key in c.reason for c in chosen)] or ["a public source that covers them"]
+            ending = "; " + " or ".join(dict.fromkeys(needs)) + " would settle them."
+        start = f"{lead[verdict]} ({len(chosen)}): "
+        room = budget - len(start) - len(ending)
+        items.append(start + summary.fit_list((c.claim for c in chosen), room, "more") + ending)
+    return items

@@ -18,6 +18,7 @@ from typing import Iterable, Mapping
 import pandas as pd
 
 from analysis import consistency
+from analysis import words
 from analysis.periods import compact_months, month_range, period_label
 from analysis.schema import AGGREGATE_EVENT_TYPES, EVENT_CATEGORIES, EVENT_TYPES, MEASURES
 
@@ -217,7 +218,7 @@ def _coverage_markdown(figures: pd.DataFrame) -> str:
     for start, end, label in coverage_windows(figures):
         table = monthly_coverage(figures, start, end)
         n = len(month_range(start, end))
-        parts.append(f"**Monthly rows, {label}: {start} to {end}** ({n} months)\n")
+        parts.append(f"**Monthly rows, {label}: {start} to {end}** ({words.plural(n, 'month')})\n")
         if table.empty:
             parts.append("No monthly rows.\n")
             continue
@@ -320,7 +321,7 @@ def readme_blocks(events: pd.DataFrame, figures: pd.DataFrame, aggregates: pd.Da
         lines.append(markdown_table(shown, code_columns=["total row"]))
     incomplete = checks.loc[checks["status"].str.startswith("months missing")]
     if len(incomplete):
-        lines += ["", f"Not compared because months are missing ({len(incomplete)} totals): "
+        lines += ["", f"Not compared because months are missing ({words.plural(len(incomplete), 'total')}): "
                   + "; ".join(f"`{r.total_id}` ({r.missing_months})"
                               for r in incomplete.itertuples()) + "."]
     return {"counts": counts + "\n", "coverage": coverage_text, "consistency": "\n".join(lines) + "\n"}

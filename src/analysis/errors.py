@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from analysis.words import plural
+
 
 class DataValidationError(ValueError):
     """A canonical table failed validation.
@@ -19,8 +21,8 @@ class DataValidationError(ValueError):
         more = len(self.problems) - len(shown)
         text = "\n".join(f"  - {p}" for p in shown)
         if more > 0:
-            text += f"\n  ... and {more} more problem(s)"
-        super().__init__(f"{len(self.problems)} data problem(s):\n{text}")
+            text += f"\n  and {plural(more, 'more problem')}"
+        super().__init__(f"{plural(len(self.problems), 'data problem')}:\n{text}")
 
 
 class InsufficientData(ValueError):

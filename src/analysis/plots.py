@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
+from analysis import words
 from analysis.schema import EVENT_CATEGORIES, EVENT_TYPES
 from analysis.series import RegularSeries
 
@@ -203,6 +204,31 @@ def figure_html(fig, number: int, caption: str, alt: str) -> str:
             f"<figcaption><em>Figure {number}. {html.escape(caption)}</em></figcaption></figure>")
 
 
+class FigureNumbers:
+    """Numbers a report's figures 1, 2, 3 … in the order they are shown, so a refused
+    analysis (whose figure is not drawn) leaves no gap.
+
+    Examples
+    --------
+    >>> numbers = FigureNumbers()
+    >>> numbers.next(), numbers.next()
+    (1, 2)
+    """
+
+    def __init__(self) -> None:
+        self._shown = 0
+
+    def next(self) -> int:
+        """The number of the figure about to be shown."""
+        self._shown += 1
+        return self._shown
+
+    @property
+    def shown(self) -> int:
+        """How many figures have been numbered so far."""
+        return self._shown
+
+
 def show_figure(fig, number: int, caption: str, alt: str) -> None:
     """Display a figure with its caption and alt text in a notebook, then close it."""
     from IPython.display import HTML, display
@@ -367,7 +393,8 @@ def event_window_chart(result, unit: str = "month"):
     ax.axvline(result.difference, color="#c0392b", linewidth=2, label="around the events")
     ax.axvspan(result.ci_low, result.ci_high, color="#c0392b", alpha=0.15, linewidth=0,
                label="95% bootstrap interval")
-    ax.set_xlabel(f"mean of the {result.k} {unit}(s) after minus the {result.k} before")
+    span = words.span_words(result.k, unit)
+    ax.set_xlabel(f"mean of {span} after minus {span} before")
     ax.set_ylabel("placebo draws")
     ax.set_title(result.label or "Event window", fontsize=10)
     ax.legend(loc="upper right", fontsize=8)
@@ -400,7 +427,7 @@ def simulation_rates_chart(rates: pd.DataFrame, title: str):
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("share of simulated runs rejecting")
     ax.set_title("SIMULATED DATA: " + title, fontsize=10)
-    ax.legend(loc="upper left", fontsize=7, ncol=2)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), fontsize=8, ncol=3, frameon=False)
     fig.tight_layout()
     return fig
 

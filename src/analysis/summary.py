@@ -10,10 +10,20 @@ import html
 import os
 from typing import Iterable, Mapping
 
+from analysis import words
 from analysis.errors import InsufficientData
 from analysis.provenance import display_path, file_sha256
 from analysis.relations import AssociationResult, bh_q_values
 from analysis.series import RegularSeries
+
+
+#: Reports show tables whole (every row, column and cell; no "..."): every report
+#: notebook imports this module, so the setting holds wherever a report displays a table.
+words.show_tables_whole()
+
+#: At most this many key findings, each shorter than this many characters.
+KEY_FINDINGS_MAX_ITEMS = 5
+KEY_FINDING_MAX_CHARS = 300
 
 
 def _escape(text: str) -> str:
@@ -53,9 +63,9 @@ def association_sentence(result: AssociationResult, q_value: float | None = None
             f"{result.last_period}), the rank correlation between {what} "
             f"*{result.first_label}* and *{result.second_label}* is {result.estimate:.2f} "
             f"({strength_word(result.estimate)}, {direction}; {level}% block-bootstrap interval "
-            f"{result.ci_low:.2f} to {result.ci_high:.2f}; circular-shift placebo p = "
-            f"{result.p_value:.2f}"
-            + (f"; Benjamini–Hochberg q = {q_value:.2f} across the {n_tests} tests in this report"
+            f"{result.ci_low:.2f} to {result.ci_high:.2f}; circular-shift placebo "
+            f"{words.p_text(result.p_value)}"
+            + (f"; Benjamini–Hochberg {words.p_text(q_value, 'q')} across the {n_tests} tests in this report"
                if q_value is not None and n_tests > 1 else "")
             + "). ")
     significant = (q_value if q_value is not None else result.p_value) < 0.05
@@ -187,7 +197,7 @@ def events_by_type_table(events, break_date: str):
 
 
 def _ci(low: float, high: float, digits: int = 2) -> str:
-    return f"95% CI {low:.{digits}f} to {high:.{digits}f}"
+    return words.ci_text(low, high, digits=digits)
 
 
 def _pct(ratio: float) -> str:
@@ -228,7 +238,7 @@ def count_model_sentences(result, measure_words: str) -> list[str]:
             f"{_pct(slope['irr'])} per month; "
             f"{_ci((slope['ci_low'] - 1) * 100, (slope['ci_high'] - 1) * 100, 1)} percentage points).")
     if result.n_before < 12:
-        sentences.append(f"Only {result.n_before} months before the break are observed, so the "
+        sentences.append(f"Only {words.plural(result.n_before, 'month')} before the break are observed, so the "
                          "pre-break trend, and with it both changes, are uncertain.")
     return [_escape(s) for s in sentences]
 
@@ -240,10 +250,10 @@ def trend_sentence(result) -> str:
             f"({_ci(result.slope_ci_low, result.slope_ci_high)}); ")
     if result.mk_p_value < 0.05:
         text += (f"the prewhitened Mann–Kendall test finds a monotonic trend "
-                 f"(p = {result.mk_p_value:.3f}).")
+                 f"({words.p_text(result.mk_p_value)}).")
     else:
         text += (f"the prewhitened Mann–Kendall test finds no evidence of a monotonic "
-                 f"trend (p = {result.mk_p_value:.3f}).")
+                 f"trend ({words.p_text(result.mk_p_value)}).")
     return _escape(text)
 
 
@@ -252,7 +262,8 @@ def granger_sentences(table, unit: str = "month") -> list[str]:
     sentences = []
     for _, row in table.iterrows():
         stats_text = (f"F({int(row['df_num'])}, {int(row['df_denom'])}) = {row['statistic']:.2f}, "
-                      f"{p_text(row['p_value'])}, q = {row['q_value']:.3f}, lag order {int(row['lag_order'])}"
+                      f"{words.p_text(row['p_value'])}, {words.p_text(row['q_value'], 'q')}, "
+                      f"lag order {int(row['lag_order'])}"
                       + (f", N = {int(row['n'])}" if "n" in row and row["n"] == row["n"] else ""))
         if row["q_value"] <= 0.05:
             sentences.append(f"Past *{row['cause']}* helps predict *{row['effect']}* beyond its own "
@@ -273,7 +284,7 @@ def ccf_sentence(table) -> str:
         return _escape(f"After prewhitening ({window}, N = {n}), no cross-correlation at any lag in "
                        "either direction stands out from chance once the number of lags tested is "
                        "accounted for (Benjamini–Hochberg q > 0.05).")
-    parts = [f"{row['label']} (r = {row['correlation']:.2f}, q = {row['q_value']:.3f})"
+    parts = [f"{row['label']} (r = {row['correlation']:.2f}, {words.p_text(row['q_value'], 'q')})"
              for _, row in hits.iterrows()]
     return _escape(f"After prewhitening ({window}, N = {n}), these lags stand out: "
                    + "; ".join(parts) + ". A lagged correlation is consistent with, but does not "
@@ -282,21 +293,20 @@ def ccf_sentence(table) -> str:
 
 def event_window_sentence(result, violence_words: str, unit: str = "month") -> str:
     """An event-window comparison in words (:class:`analysis.relations.EventWindowResult`)."""
-    k = result.k
-    span = f"{k} {unit}" + ("s" if k > 1 else "")
+    span = words.span_words(result.k, unit)
     direction = "more" if result.excess > 0 else "less"
     text = (f"Around {result.n_events} {result.label or 'events'} ({result.n_events_dropped} left out "
-            f"for missing data), {violence_words} in the {span} after minus the {span} before averaged "
+            f"for missing data), {violence_words} in {span} after minus {span} before averaged "
             f"{result.difference:+.1f} ({_ci(result.ci_low, result.ci_high, 1)}); at random dates "
             f"the same difference averages {result.placebo_mean:+.1f}. ")
     if result.p_value < 0.05:
         text += (f"The change around the events is {abs(result.excess):.1f} {direction} than at random "
                  f"dates ({_ci(result.excess_ci_low, result.excess_ci_high, 1)}; permutation "
-                 f"p = {result.p_value:.3f}).")
+                 f"{words.p_text(result.p_value)}).")
     else:
         text += (f"No evidence that violence changes differently around these events than at random "
                  f"dates (difference {result.excess:+.1f}, {_ci(result.excess_ci_low, result.excess_ci_high, 1)}; "
-                 f"permutation p = {result.p_value:.3f}).")
+                 f"permutation {words.p_text(result.p_value)}).")
     return _escape(text)
 
 
@@ -316,10 +326,11 @@ def stationarity_table(result: dict):
     """ADF and KPSS results side by side with the reading (from :func:`analysis.trends.stationarity_tests`)."""
     import pandas as pd
 
-    kpss_p = f"{result['kpss_p_bound']}{result['kpss_p_value']:.3f}".strip()
+    kpss_p = (f"{result['kpss_p_bound']}{result['kpss_p_value']:.3f}".strip() if result['kpss_p_bound']
+              else words.p_number(result['kpss_p_value']))
     return pd.DataFrame([
         {"test": "ADF (null: unit root; constant and trend, lags by AIC)",
-         "statistic": round(result["adf_statistic"], 3), "p_value": f"{result['adf_p_value']:.3f}"},
+         "statistic": round(result["adf_statistic"], 3), "p_value": words.p_number(result["adf_p_value"])},
         {"test": "KPSS (null: trend-stationary; automatic lags)",
          "statistic": round(result["kpss_statistic"], 3), "p_value": kpss_p},
         {"test": f"reading ({result['window']}, N = {result['n']})", "statistic": "",
@@ -360,14 +371,14 @@ def trends_summary(violence: RegularSeries, results: Mapping, refusals: Mapping,
         verdict = ("the data reject a stable trend across the break"
                    if chow.p_value < 0.05 else "no evidence of a break in the trend at that date")
         lines.append(_escape(f"- Chow test at the break: {verdict} ({chow.detail}, "
-                             f"F = {chow.statistic:.2f}, p = {chow.p_value:.3f})" + flag("chow") + "."))
+                             f"F = {chow.statistic:.2f}, {words.p_text(chow.p_value)})" + flag("chow") + "."))
     if "change_points" in results:
         breaks = results["change_points"].attrs.get("breaks", [])
         lines.append(_escape("- Change points in the trend found without being told the date: "
                              + (", ".join(breaks) if breaks else "none") + flag("change_points") + "."))
     for name in ("trend", "chow", "stationarity", "stl"):
         if name in refusals:
-            lines.append(f"- {name.replace('_', ' ').capitalize()}: {refusal_sentence(refusals[name])}")
+            lines.append(f"- {words.method_name(name)}: {refusal_sentence(refusals[name])}")
     lines.append("- These describe timing, not cause: other changes coincide with the break.")
     return "\n".join(lines)
 
@@ -406,7 +417,7 @@ def engagement_violence_summary(engagement: RegularSeries, violence: RegularSeri
         lines.append(f"- Exploratory prewhitened cross-correlation: {refusal_sentence(refusals['ccf'])}")
     for window, q_value in results.get("windows", []):
         sentence = event_window_sentence(window, violence.label, unit)
-        lines.append(f"- Exploratory: {sentence} " + _escape(f"(Benjamini–Hochberg q = {q_value:.3f} across the "
+        lines.append(f"- Exploratory: {sentence} " + _escape(f"(Benjamini–Hochberg {words.p_text(q_value, 'q')} across the "
                                                  f"{len(results['windows'])} event types tested.)"))
     for name, refusal in refusals.items():
         if name.startswith("window:"):
@@ -481,8 +492,8 @@ def coverage_display_table(coverage: dict):
 
 
 def p_text(p: float) -> str:
-    """``"p < 0.001"`` or ``"p = 0.042"``."""
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    """``"p < 0.001"`` or ``"p = 0.042"`` (:func:`analysis.words.p_text`)."""
+    return words.p_text(p)
 
 
 def _power_for(power, cause_is_engagement: bool):
@@ -827,3 +838,102 @@ def consecutive_var_note(refusal: InsufficientData) -> str:
     return (f"The classical VAR, which needs at least {refusal.required} consecutive periods with both series "
             f"observed, is not shown: {_escape(refusal.reason)}. The Granger-type tests above and the "
             "state-space VAR use every observed period instead, so the question is still answered.")
+
+
+# --------------------------------------------------------------------------
+# Key findings: what a report shows first
+# --------------------------------------------------------------------------
+
+
+def key_findings(items: Iterable[str]) -> str:
+    """The ``## Key findings`` list of a report, as Markdown (the heading is the notebook's
+    Markdown cell above it).
+
+    Parameters
+    ----------
+    items : iterable of str
+        1 to :data:`KEY_FINDINGS_MAX_ITEMS` plain-text sentences built from the report's
+        results (Markdown emphasis allowed), each shorter than
+        :data:`KEY_FINDING_MAX_CHARS` characters. Text from data is escaped here.
+
+    Raises
+    ------
+    ValueError
+        When there is no item, more than five, an empty one or one too long (the
+        message quotes its start and length).
+    """
+    items = [str(item).strip() for item in items]
+    if not 1 <= len(items) <= KEY_FINDINGS_MAX_ITEMS:
+        raise ValueError(f"key findings: expected 1 to {KEY_FINDINGS_MAX_ITEMS} items, "
+                         f"got {len(items)}")
+    for number, item in enumerate(items, start=1):
+        if not item:
+            raise ValueError(f"key findings: item {number} is empty")
+        if "\n" in item:
+            raise ValueError(f"key findings: item {number} spans several lines")
+        if len(item) >= KEY_FINDING_MAX_CHARS:
+            raise ValueError(f"key findings: item {number} has {len(item)} characters, the limit "
+                             f"is {KEY_FINDING_MAX_CHARS - 1}: {item[:60]!r}")
+    return "\n".join(f"- {_escape(item)}" for item in items)
+
+
+def fit_list(names: Iterable[str], budget: int, noun: str = "more") -> str:
+    """Names joined with ``"; "`` within ``budget`` characters; the rest are counted,
+    never cut: ``"a; b and 3 more"``."""
+    names = list(names)
+    shown: list[str] = []
+    for i, name in enumerate(names):
+        rest = len(names) - i - 1
+        tail = f" and {rest} {noun}" if rest else ""
+        if shown and len("; ".join(shown + [name]) + tail) > budget:
+            break
+        shown.append(name)
+    left = len(names) - len(shown)
+    return "; ".join(shown) + (f" and {left} {noun}" if left else "")
+
+
+def overview_findings(events, figures, claim_table, series: Iterable[RegularSeries],
+                      sum_checks) -> list[str]:
+    """Key findings of the data overview (notebook 01), from its tables.
+
+    Parameters
+    ----------
+    events, figures : pandas.DataFrame
+        Canonical tables.
+    claim_table : pandas.DataFrame
+        Output of :func:`analysis.claims.check_claims`.
+    series : iterable of RegularSeries
+        The chosen monitor's series drawn in the report.
+    sum_checks : pandas.DataFrame
+        Output of :func:`analysis.consistency.monthly_sum_checks`.
+    """
+    from analysis import consistency
+    from analysis.series import FREQUENCIES
+
+    by_category = events["category"].value_counts()
+    cats = ", ".join(f"{by_category.get(c, 0)} {c}" for c in ("engagement", "security", "policy"))
+    items = [f"The engagement log lists {words.plural(len(events), 'dated event')} from "
+             f"{events['date_start'].min():%B %Y} to {events['date_start'].max():%B %Y} ({cats}), "
+             "each quoting a public page; it is a floor on what happened, not a census."]
+    series = [one for one in series if one.n_periods]
+    if series:
+        unit = FREQUENCIES[series[0].frequency]
+        parts = [f"{one.measure.replace('_', ' ')} in {one.n_observed} of "
+                 f"{words.plural(one.n_periods, unit)} ({one.values.index[0]} to {one.values.index[-1]})"
+                 for one in series]
+        listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+        items.append(f"{series[0].source} published {unit}ly figures for {listed}; a {unit} "
+                     "without a figure is missing, not zero.")
+    counts = consistency.summary_counts(sum_checks)
+    if counts["total"]:
+        items.append(f"Of {words.plural(counts['complete'], 'published multi-month total')} whose "
+                     f"months are all published, {counts['equal']} equal the sum of their months and "
+                     f"{counts['differ']} differ; {counts['incomplete']} more lack a month, so no sum "
+                     "is given.")
+    numeric = claim_table.loc[claim_table["can_check"] != "qualitative"]
+    checkable = numeric["can_check"].value_counts()
+    items.append(f"Of the article's {words.plural(len(numeric), 'numeric claim')}, "
+                 f"{checkable.get('yes', 0) or 'none'} can be checked in full against the public record, "
+                 f"{checkable.get('partly', 0)} only partly and {checkable.get('no', 0)} not at all: "
+                 "an itemised official record of the aggregates it quotes would make them checkable.")
+    return items

@@ -136,7 +136,9 @@ def abort_running(grace: float = 1.0, hurry: Callable[[], bool] = lambda: False)
 # Reader HTML
 # --------------------------------------------------------------------------
 
-_SUMMARY_HEADING = re.compile(r"^\s*##\s+summary\b", re.IGNORECASE)
+#: Sections shown first, in this order, before the table of contents.
+_LEAD_HEADINGS = (re.compile(r"^\s*##\s+key findings\b", re.IGNORECASE),
+                  re.compile(r"^\s*##\s+summary\b", re.IGNORECASE))
 _SECTION_HEADING = re.compile(r"^\s*#{1,2}\s+\S")
 _TITLE_HEADING = re.compile(r"^\s*#\s+(?P<text>\S.*)$")
 
@@ -152,9 +154,9 @@ def reader_notebook(executed: nbformat.NotebookNode) -> tuple[nbformat.NotebookN
     """A copy of the executed notebook arranged for readers.
 
     * The notebook's own level-1 title moves to the page header (returned as the subtitle).
-    * The ``## Summary`` section (its heading cell up to the next level-1 or 2
-      heading) comes first, followed by the table-of-contents marker, then the
-      rest in notebook order.
+    * The ``## Key findings`` section, then the ``## Summary`` section (each from its
+      heading cell up to the next level-1 or 2 heading) come first, followed by the
+      table-of-contents marker, then the rest in notebook order.
     * Code cells without outputs are dropped (their code is hidden anyway).
     """
     notebook = copy.deepcopy(executed)
@@ -172,16 +174,18 @@ def reader_notebook(executed: nbformat.NotebookNode) -> tuple[nbformat.NotebookN
                 if not cell.source:
                     continue
         cells.append(cell)
-    start = next((i for i, c in enumerate(cells)
-                  if c.cell_type == "markdown" and _SUMMARY_HEADING.match(_first_line(c))), None)
-    summary: list = []
-    if start is not None:
+    lead: list = []
+    for heading in _LEAD_HEADINGS:  # Key findings, then Summary
+        start = next((i for i, c in enumerate(cells)
+                      if c.cell_type == "markdown" and heading.match(_first_line(c))), None)
+        if start is None:
+            continue
         end = next((i for i in range(start + 1, len(cells))
                     if cells[i].cell_type == "markdown" and _SECTION_HEADING.match(_first_line(cells[i]))),
                    len(cells))
-        summary, cells = cells[start:end], cells[:start] + cells[end:]
+        lead, cells = lead + cells[start:end], cells[:start] + cells[end:]
     marker = nbformat.v4.new_raw_cell("", metadata={"report_toc": True})
-    notebook.cells = summary + [marker] + cells
+    notebook.cells = lead + [marker] + cells
     return notebook, subtitle
 
 

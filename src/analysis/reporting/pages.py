@@ -26,31 +26,47 @@ _STATUS_COLOUR = {"built": "#1e7a46", "reused": "#1f5f8b", "failed": "#b03a2e",
 
 PAGE_CSS = """
 <style>
-body.jp-Notebook > main, main.report-page { max-width: 68rem; margin: 0 auto; }
-main.report-page { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; }
+main.report-page, .report-index { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif;
+  color: #1a1a1a; overflow-wrap: break-word; }
+main.report-page { max-width: 68rem; margin: 0 auto; padding: 0 1rem; }
 .report-header, .report-footer, .report-toc, .report-index {
   font-family: system-ui, -apple-system, "Segoe UI", sans-serif; line-height: 1.45; }
-.report-header, .report-footer, .report-toc { margin: 1.2rem 0; padding: 0 20px; }
+.report-header, .report-footer, .report-toc { margin: 1.2rem 0; }
 .report-index { max-width: 68rem; margin: 1.5rem auto; padding: 0 1rem; }
-.report-header a, .report-footer a, .report-toc a, .report-index a { color: #1a5a96; }
+.report-header a, .report-footer a, .report-toc a, .report-index a { color: #1a5a96;
+  text-decoration: underline; }
 .report-header h1 { margin: 0.3rem 0 0.2rem; }
 .report-subtitle { font-size: 1.15rem; color: #333; margin: 0 0 0.4rem; }
 .report-meta, .report-nav { color: #555; font-size: 0.9rem; margin: 0.2rem 0; }
-.report-toc { border-left: 3px solid #c9d3dc; margin-left: 20px; padding: 0.2rem 1rem; }
+.report-toc { border-left: 3px solid #c9d3dc; padding: 0.2rem 1rem; }
 .report-toc-title { font-weight: bold; margin: 0.2rem 0; }
 .report-toc ul { margin: 0.2rem 0; padding-left: 1.2rem; }
 .report-footer { border-top: 1px solid #ccc; padding-top: 1rem; font-size: 0.85rem; color: #333; }
 .report-footer table, .report-header table, .report-index table { border-collapse: collapse; }
 .report-footer td, .report-footer th, .report-header td, .report-header th,
 .report-index td, .report-index th { border: 1px solid #ddd; padding: 0.25rem 0.5rem;
-  text-align: left; vertical-align: top; }
+  text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+.report-footer code, .report-header code, .report-index code { overflow-wrap: anywhere; }
 .report-index .status-word { font-weight: bold; white-space: nowrap; }
 .report-index td.status small { color: #444; font-weight: normal; }
-.report-index td.status { max-width: 24rem; overflow-wrap: anywhere; }
+.report-index td.status { max-width: 24rem; }
 .report-index td.when { white-space: nowrap; }
+.report-index .question { font-size: 1.1rem; background: #eef4fa; border-left: 5px solid #1a5a96;
+  padding: 0.6rem 1rem; }
+.report-cards { list-style: none; padding: 0; margin: 1rem 0; display: grid; gap: 1rem;
+  grid-template-columns: repeat(auto-fill, minmax(min(100%, 19rem), 1fr)); }
+.report-card { border: 1px solid #d5dbe1; border-radius: 6px; padding: 0.8rem; }
+.report-card h3 { font-size: 1.05rem; margin: 0.4rem 0; }
+.report-card img { display: block; max-width: 100%; height: auto; border: 1px solid #eee; }
+.report-card .headline { margin: 0.4rem 0; }
+.report-card .no-headline { color: #555; font-style: italic; }
+.table-box { max-width: 100%; overflow: auto; }
 .report-failed { background: #fdecea; border: 2px solid #b03a2e; padding: 1rem; }
-.report-failed pre { white-space: pre-wrap; background: #fff; padding: 0.5rem; overflow-x: auto; }
+.report-failed pre { white-space: pre-wrap; background: #fff; padding: 0.5rem; overflow-wrap: anywhere; }
 figure.report-figure figcaption { font-size: 0.92rem; color: #333; }
+.report-index h1 { font-size: 1.8rem; line-height: 1.25; }
+@media (max-width: 40rem) { .report-index h1, .report-header h1 { font-size: 1.45rem; } }
+@media print { .report-nav, .report-toc { display: none; } .report-index a { color: inherit; } }
 </style>
 """
 
@@ -151,7 +167,8 @@ def header_html(title: str, *, subtitle: str | None, generated: str, notebook: s
     links = ['<a href="index.html">All reports</a>']
     if ipynb_name:
         links.append(f'<a href="{escape(ipynb_name)}">Executed notebook (.ipynb)</a>')
-    sub = f'<p class="report-subtitle">{escape(subtitle)}</p>' if subtitle else ""
+    sub = (f'<p class="report-subtitle">{escape(subtitle)}</p>'
+           if subtitle and subtitle.strip() != title.strip() else "")  # never the title twice
     return (f'<header class="report-header"><p class="report-nav">{" · ".join(links)}</p>'
             f"<h1>{escape(title)}</h1>{sub}"
             f'<p class="report-meta">Generated {escape(generated)} from <code>{escape(notebook)}</code>'
@@ -265,8 +282,144 @@ def failure_html(title: str, *, parameters: dict[str, Any], error: str, failing_
             f"{footer}</main></body></html>")
 
 
-def index_html(results: list[BuildResult], generated: str, title: str) -> str:
-    """The reports index: every report with status, parameters, build time and links."""
+#: The question the collection asks, stated first on the index.
+RESEARCH_QUESTION = ("Since the Taliban took Kabul in August 2021, does diplomatic engagement "
+                     "between Pakistan and Afghanistan move with, lead or follow militant "
+                     "violence in Pakistan?")
+
+_KEY_FINDINGS_HEADING = re.compile(r"^\s*##\s+key findings\s*$", re.IGNORECASE)
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.S)
+_ATTR = re.compile(r'(\w[\w-]*)="([^"]*)"')
+_MARKDOWN_MARKS = re.compile(r"(\*\*|\*|`)")
+THUMBNAIL_BOX = (360, 240)
+
+
+@dataclass
+class ReportDigest:
+    """What the index shows of one report, read as text from its executed notebook."""
+
+    headline: str | None = None
+    thumbnail: str | None = None  # a data: URI
+    thumbnail_alt: str = ""
+    thumbnail_size: tuple[int, int] | None = None
+
+
+def _markdown_text(line: str) -> str:
+    """A Markdown list item as plain text (emphasis and code marks dropped, entities read)."""
+    return html.unescape(_MARKDOWN_MARKS.sub("", line.strip().removeprefix("- ").strip()))
+
+
+def key_findings_text(notebook: dict) -> list[str]:
+    """The items of an executed notebook's ``## Key findings`` section, as plain text.
+
+    The section is the Markdown cell headed ``## Key findings``; its items are the
+    Markdown list the next output shows (``analysis.summary.key_findings``). A notebook
+    without the section gives ``[]``.
+    """
+    cells = notebook.get("cells", [])
+    for i, cell in enumerate(cells):
+        source = "".join(cell.get("source", "")) if cell.get("cell_type") == "markdown" else ""
+        first = next((ln for ln in source.splitlines() if ln.strip()), "")
+        if not _KEY_FINDINGS_HEADING.match(first):
+            continue
+        for later in cells[i + 1:]:
+            if later.get("cell_type") == "markdown":
+                return []
+            for output in later.get("outputs", []):
+                text = output.get("data", {}).get("text/markdown")
+                if text:
+                    text = "".join(text)
+                    return [_markdown_text(ln) for ln in text.splitlines()
+                            if ln.strip().startswith("- ")]
+        return []
+    return []
+
+
+def _first_figure(notebook: dict) -> tuple[str, str] | None:
+    """``(base64 PNG, alt text)`` of the first figure image the notebook shows."""
+    for cell in notebook.get("cells", []):
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            data = output.get("data", {})
+            page = "".join(data.get("text/html", ""))
+            for tag in _IMG_TAG.findall(page):
+                attrs = dict(_ATTR.findall(tag))
+                src = attrs.get("src", "")
+                if src.startswith("data:image/png;base64,"):
+                    return src.split(",", 1)[1], html.unescape(attrs.get("alt", ""))
+            if "image/png" in data:
+                return "".join(data["image/png"]).strip(), ""
+    return None
+
+
+def _thumbnail(encoded: str) -> tuple[str, tuple[int, int] | None]:
+    """A PNG (base64) shrunk to fit :data:`THUMBNAIL_BOX`, as a data URI, and its size."""
+    import base64
+    import io
+
+    raw = base64.b64decode(encoded)
+    try:
+        from PIL import Image  # installed with matplotlib
+
+        with Image.open(io.BytesIO(raw)) as image:
+            image.thumbnail(THUMBNAIL_BOX)
+            size = image.size
+            buffer = io.BytesIO()  # charts have few colours: a 64-colour palette keeps them light
+            image.convert("RGB").quantize(colors=64).save(buffer, format="PNG", optimize=True)
+        raw = buffer.getvalue()
+    except Exception:  # an unreadable image is shown as stored, drawn small by the browser
+        size = None
+    return "data:image/png;base64," + base64.b64encode(raw).decode("ascii"), size
+
+
+def report_digest(ipynb_path: Path | None) -> ReportDigest:
+    """The index's view of a report: its first key finding and its first figure, shrunk.
+
+    Reads the executed notebook as text; nothing is computed. A missing or unreadable
+    notebook, or one without a Key findings section, gives an empty digest.
+    """
+    digest = ReportDigest()
+    if ipynb_path is None or not Path(ipynb_path).is_file():
+        return digest
+    try:
+        notebook = json.loads(Path(ipynb_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return digest
+    findings = key_findings_text(notebook)
+    digest.headline = findings[0] if findings else None
+    figure = _first_figure(notebook)
+    if figure:
+        try:
+            digest.thumbnail, digest.thumbnail_size = _thumbnail(figure[0])
+            digest.thumbnail_alt = figure[1]
+        except ValueError:  # not base64
+            pass
+    return digest
+
+
+def _report_card(r: BuildResult, digest: ReportDigest) -> str:
+    status = STATUS_TEXT.get(r.status, r.status)
+    when = f" · {escape(r.built_at)}" if r.built_at else ""
+    image = ""
+    if digest.thumbnail:
+        size = (f' width="{digest.thumbnail_size[0]}" height="{digest.thumbnail_size[1]}"'
+                if digest.thumbnail_size else ' width="360"')
+        alt = digest.thumbnail_alt or f"First figure of {r.title}"
+        image = f'<img src="{digest.thumbnail}" alt="{escape(alt)}"{size} loading="lazy">'
+    headline = (f'<p class="headline">{escape(digest.headline)}</p>' if digest.headline
+                else "")
+    return (f'<li class="report-card" id="card-{escape(r.name)}">'
+            f'<h3><a href="{escape(r.html_path.name)}">{escape(r.title)}</a></h3>{headline}{image}'
+            f'<p class="report-meta"><span class="status-word" '
+            f'style="color:{_STATUS_COLOUR.get(r.status, "#555")}">{escape(status)}</span>{when}</p>'
+            "</li>")
+
+
+def index_html(results: list[BuildResult], generated: str, title: str,
+               question: str = RESEARCH_QUESTION) -> str:
+    """The reports index: the research question; per report its headline finding (the first
+    Key findings item of its executed notebook), a thumbnail of its first figure, status and
+    date; then the build status table with parameters, build time and links."""
+    cards = "".join(_report_card(r, report_digest(r.ipynb_path)) for r in results)
     rows = []
     for r in results:
         params = (escape(json.dumps(r.parameters, ensure_ascii=False, default=str))
@@ -274,7 +427,7 @@ def index_html(results: list[BuildResult], generated: str, title: str) -> str:
         nb_link = (f' · <a href="{escape(r.ipynb_path.name)}">.ipynb</a>' if r.ipynb_path else "")
         when = f"{r.seconds:.1f} s" + (f"<br><small>{escape(r.built_at)}</small>" if r.built_at else "")
         why = f"<br><small>{escape(r.reason)}</small>" if r.reason and r.status == "built" else ""
-        error = (f"<br><small>{escape(' '.join(r.error.split())[:300])}</small>"
+        error = (f"<br><small>{escape(' '.join(r.error.split()))}</small>"
                  if r.error and r.status in ("failed", "interrupted") else "")
         rows.append(
             f'<tr id="report-{escape(r.name)}"><td><a href="{escape(r.html_path.name)}">'
@@ -294,9 +447,16 @@ def index_html(results: list[BuildResult], generated: str, title: str) -> str:
             "<meta name='viewport' content='width=device-width, initial-scale=1.0'>"
             f"<title>{escape(title)}</title>{PAGE_CSS}</head><body><main class='report-index'>"
             f"<h1>{escape(title)}</h1>"
+            f'<p class="question"><strong>The question.</strong> {escape(question)}</p>'
             f"<p class='report-meta'>Index written {escape(generated)} · {summary}</p>"
+            "<h2 id='reports'>What each report found</h2>"
+            "<p>Each report opens with its key findings; the first is quoted here, beside the "
+            "report's first figure.</p>"
+            f'<ul class="report-cards">{cards}</ul>'
+            "<h2 id='build-status'>Build status</h2>"
+            '<div class="table-box" tabindex="0" role="region" aria-label="Build status table (scrolls)">'
             "<table><tr><th>report</th><th>notebook</th><th>status</th><th>parameters</th>"
-            f"<th>build time</th></tr>{''.join(rows)}</table>"
+            f"<th>build time</th></tr>{''.join(rows)}</table></div>"
             "<p>Each report states its data sources, coverage and caveats, and ends with its "
             "provenance (git commit, how to cite it, random seeds, data-file hashes, parameters, "
             "software versions). Numbers come from the project's cited reference dataset; see "
