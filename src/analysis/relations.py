@@ -23,6 +23,7 @@ from arch.bootstrap import StationaryBootstrap, optimal_block_length
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
+from analysis import words
 from analysis.errors import InsufficientData
 from analysis.series import RegularSeries, align
 
@@ -654,9 +655,9 @@ class VarAnalysis:
             ("exogenous terms", ", ".join(self.exog_terms) or "none"),
             ("instantaneous causality (Wald)",
              f"chi2({self.instantaneous['df']}) = {self.instantaneous['statistic']:.2f}, "
-             f"p = {self.instantaneous['p_value']:.4f}"),
+             f"{words.p_text(self.instantaneous['p_value'])}"),
             (f"residual whiteness (portmanteau, {self.whiteness['lags']} lags)",
-             f"Q = {self.whiteness['statistic']:.2f}, p = {self.whiteness['p_value']:.4f}"),
+             f"Q = {self.whiteness['statistic']:.2f}, {words.p_text(self.whiteness['p_value'])}"),
             ("stable (all roots outside unit circle)", "yes" if self.stable else "no"),
         ]
         return pd.DataFrame(rows, columns=["check", "result"]).set_index("check")

@@ -937,3 +937,115 @@ def overview_findings(events, figures, claim_table, series: Iterable[RegularSeri
                  f"{checkable.get('partly', 0)} only partly and {checkable.get('no', 0)} not at all: "
                  "an itemised official record of the aggregates it quotes would make them checkable.")
     return items
+
+
+def _short_p(row) -> str:
+    return f"{words.p_text(row['p_value'])}, N = {words.plural(int(row['n']), 'month')}"
+
+
+def engagement_findings(primary: Mapping, cross_border: Mapping, state_space: Mapping,
+                        refusals: Mapping, *, engagement_label: str, violence_words: str) -> list[str]:
+    """Key findings of the engagement report (notebook 03), from its results.
+
+    Parameters
+    ----------
+    primary : mapping
+        ``"table"`` (:func:`analysis.relations.granger_both_ways`), ``"power"``
+        (:func:`analysis.countlag.primary_power`) and ``"robustness"``
+        (:func:`analysis.countlag.robustness_table`), any of them absent when refused.
+    cross_border : mapping
+        ``"table"`` and ``"power"`` for the cross-border outcome, when estimated.
+    state_space : mapping
+        ``"granger"`` and ``"cumulator"`` (:mod:`analysis.statespace`), when estimated.
+    refusals : mapping of analysis name to InsufficientData
+    engagement_label, violence_words : str
+        Names of the primary series as they appear in the tables.
+    """
+    from analysis.countlag import DIRECTIONS, effect_words
+
+    items = []
+    if "table" in primary:
+        table = primary["table"]
+        forward = table[table["cause"] == engagement_label].iloc[0]
+        backward = table[table["cause"] != engagement_label].iloc[0]
+        hits = table[table["q_value"] <= 0.05]
+        if hits.empty:
+            items.append(f"Neither moves first: the pre-specified test finds no evidence that {engagement_label} "
+                         f"precedes {violence_words} ({_short_p(forward)}) or the reverse "
+                         f"({_short_p(backward)}).")
+        else:
+            items.append("; ".join(f"{row['cause']} moves before {row['effect']} ({_short_p(row)}, "
+                                   f"{words.p_text(row['q_value'], 'q')})" for _, row in hits.iterrows())
+                         + " in the pre-specified test: prediction, not proof of cause.")
+        power = primary.get("power")
+        if power is not None and len(power):
+            one = power.set_index("direction").loc[DIRECTIONS[0]]
+            items.append(f"Its power: it detects {effect_words(DIRECTIONS[0], one['effect'], violence_words=violence_words)} "
+                         f"in {one['power']:.0%} of simulated series shaped like these; smaller effects can go unseen.")
+    elif "primary" in refusals:
+        items.append(f"The pre-specified test is not estimable: {refusals['primary'].reason}; it needs "
+                     f"{refusals['primary'].required} months with the month before observed.")
+    if "table" in cross_border:
+        table = cross_border["table"]
+        hits = table[table["q_value"] <= 0.05]
+        verdict = ("no evidence either way" if hits.empty else
+                   "evidence that " + " and ".join(f"{r['cause']} moves first" for _, r in hits.iterrows()))
+        items.append(f"Cross-border violence (border clashes and airstrikes): {verdict} "
+                     f"({'; '.join(f'{r.cause} first: {words.p_text(r.p_value)}' for r in table.itertuples())}; "
+                     f"N = {words.plural(int(table['n'].max()), 'month')}).")
+    if "granger" in state_space:
+        agree = (set(state_space["granger"].loc[state_space["granger"]["q_value"] <= 0.05, "cause"])
+                 == set(primary["table"].loc[primary["table"]["q_value"] <= 0.05, "cause"])
+                 if "table" in primary else None)
+        totals = state_space.get("cumulator")
+        same_with_totals = (totals is not None and totals["totals"].nunique() == 2 and len(
+            {frozenset(rows.loc[rows["q_value"] <= 0.05, "cause"]) for _, rows in totals.groupby("totals")}) == 1)
+        items.append(("A VAR on every observed month (Kalman filter) gives the same answer"
+                      if agree else "A VAR on every observed month (Kalman filter) gives a different answer")
+                     + (", also when the monitor's published totals inform the missing months." if same_with_totals
+                        else "."))
+    elif "state_space" in refusals:
+        items.append(f"The state-space VAR is not estimable: {refusals['state_space'].reason}.")
+    return items[:5]
+
+
+def trends_findings(violence: RegularSeries, results: Mapping, refusals: Mapping) -> list[str]:
+    """Key findings of the violence-trends report (notebook 02), from its results."""
+    items = [f"{violence.label}: {violence.n_observed} of {words.plural(violence.n_periods, 'month')} have a "
+             "published figure; the others are missing, never filled."]
+    if "count_model" in results:
+        model = results["count_model"]
+        level = model.term("level_change")
+        items.append(f"At the August 2021 break the level changed by a factor of {level['irr']:.2f} "
+                     f"({words.ci_text(level['ci_low'], level['ci_high'])}, "
+                     f"{words.p_text(level['p_value'])}, N = {words.plural(model.n, 'month')}).")
+        slope = model.term("slope_change")
+        items.append(f"After the break the monthly rate changed by a further factor of {slope['irr']:.3f} a month "
+                     f"({words.ci_text(slope['ci_low'], slope['ci_high'], digits=3)}).")
+    elif "count_model" in refusals:
+        items.append(f"The count model is not estimable: {refusals['count_model'].reason}.")
+    if "trend" in results:
+        trend = results["trend"]
+        items.append(f"Over {trend.first_period} to {trend.last_period} the Theil–Sen trend is {trend.slope:+.2f} a "
+                     f"month ({words.ci_text(trend.slope_ci_low, trend.slope_ci_high)}; "
+                     f"Mann–Kendall {words.p_text(trend.mk_p_value)}, N = {trend.n}).")
+    if "break_coding" in results:
+        items.append("The size of the level change depends on whether August 2021 counts as before or after "
+                     "the break; both codings are in Table 2b.")
+    return items[:5]
+
+
+def validation_findings(table) -> list[str]:
+    """Key findings of the method-validation report (notebook 05; SIMULATED DATA)."""
+    items = ["SIMULATED DATA: every result in this report comes from computer-generated series shaped like "
+             "the bundled data, with a known answer."]
+    primary = table[table["test"].str.startswith("Primary Granger test")]
+    for _, row in primary.iterrows():
+        direction = row["test"].split("), ")[-1]
+        items.append(f"Primary test, {direction}: false positives in {row['size']:.1%} of runs with no relation "
+                     f"(target 5%); 80% power at an effect of {row['mde_80']:.2f} (N = {int(row['n'])}).")
+    over = table[table["size"] > 0.10]
+    items.append(f"{words.plural(len(table) - len(over), 'test')} of {len(table)} hold their size at or below 10% "
+                 "at this shape" + ("." if over.empty else
+                                    "; " + ", ".join(over["test"]) + " are shown as exploratory only."))
+    return items[:5]

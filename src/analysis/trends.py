@@ -42,6 +42,7 @@ from statsmodels.tools.sm_exceptions import (ConvergenceWarning, HessianInversio
 from statsmodels.tsa.seasonal import STL
 from statsmodels.tsa.stattools import adfuller, kpss
 
+from analysis import words
 from analysis.errors import InsufficientData
 from analysis.series import RegularSeries, as_period_series, longest_observed_run
 
@@ -214,11 +215,11 @@ class CountModelResult:
                                  "hac": f"HAC over observed rows (maxlags {self.maxlags}); normal"}[self.cov]),
             ("seasonal terms", "annual harmonic (sine and cosine)" if self.month_effects else "none"),
             ("dispersion test (Cameron–Trivedi, vs Poisson)",
-             f"z = {self.dispersion_test['statistic']:.2f}, p = {self.dispersion_test['p_value']:.4f}"),
+             f"z = {self.dispersion_test['statistic']:.2f}, {words.p_text(self.dispersion_test['p_value'])}"),
             ("LR test alpha = 0 (boundary)",
-             f"LR = {self.alpha_lr_test['statistic']:.2f}, p = {self.alpha_lr_test['p_value']:.4f}"),
+             f"LR = {self.alpha_lr_test['statistic']:.2f}, {words.p_text(self.alpha_lr_test['p_value'])}"),
             (f"Ljung–Box, Pearson residuals ({self.ljung_box['lags']} lags)",
-             f"Q = {self.ljung_box['statistic']:.2f}, p = {self.ljung_box['p_value']:.4f}"),
+             f"Q = {self.ljung_box['statistic']:.2f}, {words.p_text(self.ljung_box['p_value'])}"),
         ]
         return pd.DataFrame(rows, columns=["statistic", "value"]).set_index("statistic")
 
