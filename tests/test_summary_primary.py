@@ -27,7 +27,7 @@ def test_no_evidence_is_read_with_its_power():
     text = summary.primary_answer_sentence(_table(0.81, 0.62), POWER, engagement_label="proactive diplomacy",
                                            outcome_words="PICSS attacks")
     assert text.startswith("**Which moves first?** Neither")
-    assert "p = 0.810" in text and "N = 50 months" in text and "N = 57 months" in text
+    assert "p = 0.81" in text and "N = 50 months" in text and "N = 57 months" in text
     assert "power 0.92 at an effect of 0.3" in text and "power 0.84 at an effect of 1.5" in text
     assert "no effect" not in text
 
@@ -50,7 +50,7 @@ def test_power_sentence_flags_an_oversized_test_and_words_the_effects():
 
 def test_display_tables_keep_refusals_with_their_reason():
     display = summary.primary_display_table(_table(0.81, 0.00001))
-    assert display["p"].tolist() == ["0.810", "< 0.001"]
+    assert display["p"].tolist() == ["0.81", "< 0.001"]
     robustness = pd.DataFrame([
         {"variant": "primary", "description": "primary", "cause": "a", "effect": "b", "statistic": 1.0,
          "df_num": 1, "df_denom": 40, "p_value": 0.3, "q_value": 0.3, "n": 50, "method": "m", "note": ""},
