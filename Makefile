@@ -60,8 +60,12 @@ reports: $(STAMP)
 test: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest
 
+# JupyterLab on the whole project (src/analysis, data and reports one click away), the file
+# browser opening on notebooks/. Jupyter refuses to run as root without --allow-root, so it is
+# added when `id -u` is 0 (e.g. a container). Extra options via ARGS, e.g. ARGS=--no-browser.
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/notebooks \
+		$$([ "$$(id -u)" = 0 ] && echo --allow-root) $(ARGS)
 
 bench: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python benchmarks/bench_build.py

@@ -1,12 +1,17 @@
-"""JupyterLab check: a headless `jupyter lab` on a free 127.0.0.1 port with a token lists the
-project's named kernel, opens every notebook, and runs a cell that imports `analysis` in a
-kernel session (REST API + the kernel's websocket channel). The server is stopped at the end."""
+"""JupyterLab check: `make lab`'s own command (read with `make -n lab`), headless on a free
+127.0.0.1 port with a token, serves the whole project (root directory = project root, the file
+browser opening on notebooks/, `src/analysis` in the contents API; as root it starts because the
+target adds --allow-root), lists the project's named kernel, opens every notebook, runs a cell
+that imports `analysis`, and runs a notebook's cells twice in one kernel with nothing on stderr
+and no "already loaded" message (REST API + the kernel's websocket channel). The server is
+stopped at the end."""
 
 from __future__ import annotations
 
 import json
 import os
 import secrets
+import shlex
 import socket
 import subprocess
 import sys
@@ -56,6 +61,16 @@ class Lab:
         return self.log.read_text(errors="replace")[-3000:]
 
 
+def lab_command() -> str:
+    """The shell command of `make lab` (its set-up step treated as done), with this
+    environment's Jupyter (the tests may run from another virtual environment)."""
+    printed = subprocess.run(["make", "--no-print-directory", "-n", "lab", "-o", ".venv/.installed"],
+                             cwd=paths.PROJECT_ROOT, capture_output=True, text=True, check=True)
+    command = printed.stdout.replace("\\\n", " ").strip()
+    assert command.startswith(".venv/bin/jupyter lab "), command
+    return command.replace(".venv/bin/jupyter", shlex.quote(str(Path(sys.executable).parent / "jupyter")), 1)
+
+
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     port, token = free_port(), secrets.token_hex(24)
@@ -63,15 +78,13 @@ def lab(tmp_path_factory):
     log = folder / "server.log"
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(folder / "runtime"),
            "JUPYTER_CONFIG_DIR": str(folder / "config")}  # no user configuration leaks in
-    command = [str(Path(sys.executable).parent / "jupyter-lab"), "--no-browser",
-               "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={paths.PROJECT_ROOT}",
-               "--LabApp.extension_manager=readonly"]  # never asks a package index
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")  # CI runs as root
+    extra = ["--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+             "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+             "--LabApp.extension_manager=readonly"]  # never asks a package index
+    command = f"exec {lab_command()} {shlex.join(extra)}"
     with open(log, "w") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env,
-                                   cwd=paths.PROJECT_ROOT)
+        process = subprocess.Popen(["bash", "-c", command], stdout=out, stderr=subprocess.STDOUT,
+                                   env=env, cwd=paths.PROJECT_ROOT)
     server = Lab(process, port, token, log)
     try:
         deadline = time.monotonic() + 90
@@ -132,41 +145,94 @@ def _message(session: str, code: str) -> dict:
                         "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}}
 
 
-def test_a_cell_importing_analysis_runs_in_a_kernel_session(lab):
-    status, session = lab.request("POST", "/api/sessions", {
-        "path": f"notebooks/{NOTEBOOKS[0].name}", "type": "notebook", "name": NOTEBOOKS[0].name,
-        "kernel": {"name": paths.KERNEL_NAME}})
-    assert status == 201, session
-    kernel_id = session["kernel"]["id"]
-    client_session = uuid.uuid4().hex
-    channel = websocket.create_connection(
-        f"ws://127.0.0.1:{lab.port}/api/kernels/{kernel_id}/channels?session_id={client_session}",
-        header=[f"Authorization: token {lab.token}"], timeout=120)
-    try:
-        request = _message(client_session, "import analysis, analysis.paths\n"
-                                           "print(analysis.__version__, analysis.paths.PROJECT_ROOT)")
-        channel.send(json.dumps(request))
-        stdout, reply, idle = [], None, False
-        deadline = time.monotonic() + 120
+class KernelSession:
+    """A notebook session of the lab with its kernel's websocket channel open."""
+
+    def __init__(self, lab: Lab, notebook: Path):
+        status, self.session = lab.request("POST", "/api/sessions", {
+            "path": f"notebooks/{notebook.name}", "type": "notebook", "name": notebook.name,
+            "kernel": {"name": paths.KERNEL_NAME}})
+        assert status == 201, self.session
+        self.lab, self.kernel_id, self.client = lab, self.session["kernel"]["id"], uuid.uuid4().hex
+        self.channel = websocket.create_connection(
+            f"ws://127.0.0.1:{lab.port}/api/kernels/{self.kernel_id}/channels?session_id={self.client}",
+            header=[f"Authorization: token {lab.token}"], timeout=300)
+
+    def run(self, code: str) -> dict[str, str]:
+        """Execute code; return the text it sent to ``stdout``, ``stderr`` and ``display``
+        (every text/plain and text/markdown output). Fails on an error."""
+        request = _message(self.client, code)
+        self.channel.send(json.dumps(request))
+        texts = {"stdout": "", "stderr": "", "display": ""}
+        reply, idle = None, False
+        deadline = time.monotonic() + 300
         while (reply is None or not idle) and time.monotonic() < deadline:
-            message = json.loads(channel.recv())
+            message = json.loads(self.channel.recv())
             if message.get("parent_header", {}).get("msg_id") != request["header"]["msg_id"]:
                 continue
-            kind = message["header"]["msg_type"]
+            kind, content = message["header"]["msg_type"], message["content"]
             if kind == "stream":
-                stdout.append(message["content"]["text"])
+                texts[content["name"]] += content["text"]
+            elif kind in ("display_data", "execute_result"):
+                data = content.get("data", {})
+                texts["display"] += data.get("text/plain", "") + data.get("text/markdown", "")
             elif kind == "error":
-                pytest.fail("\n".join(message["content"]["traceback"]))
+                pytest.fail(f"{code[:200]}\n" + "\n".join(content["traceback"]))
             elif kind == "execute_reply":
-                reply = message["content"]
-            elif kind == "status" and message["content"]["execution_state"] == "idle":
+                reply = content
+            elif kind == "status" and content["execution_state"] == "idle":
                 idle = True  # every output of the request has been sent
+        assert reply is not None and reply["status"] == "ok", reply
+        return texts
+
+    def close(self) -> None:
+        self.channel.close()
+        self.lab.request("DELETE", f"/api/sessions/{self.session['id']}")
+        status, kernels = self.lab.request("GET", "/api/kernels")
+        assert self.kernel_id not in {k["id"] for k in kernels}  # the session's kernel was shut down
+
+
+def test_a_cell_importing_analysis_runs_in_a_kernel_session(lab):
+    kernel = KernelSession(lab, NOTEBOOKS[0])
+    try:
+        texts = kernel.run("import analysis, analysis.paths\n"
+                           "print(analysis.__version__, analysis.paths.PROJECT_ROOT)")
     finally:
-        channel.close()
-        lab.request("DELETE", f"/api/sessions/{session['id']}")
-    assert reply is not None and reply["status"] == "ok"
+        kernel.close()
     from analysis import __version__
 
-    assert "".join(stdout).strip() == f"{__version__} {paths.PROJECT_ROOT}"
-    status, kernels = lab.request("GET", "/api/kernels")
-    assert kernel_id not in {k["id"] for k in kernels}  # the session's kernel was shut down
+    assert texts["stdout"].strip() == f"{__version__} {paths.PROJECT_ROOT}"
+
+
+def test_the_lab_serves_the_whole_project_and_opens_on_the_notebooks(lab):
+    status, root = lab.request("GET", "/api/contents?content=1")
+    assert status == 200, root
+    names = {item["name"] for item in root["content"]}
+    assert {"notebooks", "src", "data", "reports", "README.md"} <= names, sorted(names)
+    status, package = lab.request("GET", "/api/contents/src/analysis?content=1")
+    assert status == 200 and package["type"] == "directory", package
+    assert {"__init__.py", "paths.py"} <= {item["name"] for item in package["content"]}
+    request = urllib.request.Request(lab.base + "/", headers={"Authorization": f"token {lab.token}"})
+    with urllib.request.urlopen(request, timeout=30) as response:  # follows the redirect
+        assert response.geturl().endswith("/lab/tree/notebooks"), response.geturl()
+
+
+QUIET_NOTEBOOK = paths.NOTEBOOKS_DIR / "04_claims_check.ipynb"  # the quickest to run
+
+
+def test_a_notebook_runs_twice_in_one_kernel_with_nothing_spurious(lab):
+    """A researcher's loop: run all, edit, run all again, in the same kernel."""
+    import nbformat
+
+    cells = [c.source for c in nbformat.read(QUIET_NOTEBOOK, as_version=4).cells if c.cell_type == "code"]
+    kernel = KernelSession(lab, QUIET_NOTEBOOK)
+    try:
+        runs = [[kernel.run(code) for code in cells] for _ in range(2)]
+    finally:
+        kernel.close()
+    for number, run in enumerate(runs, start=1):
+        stderr = "".join(texts["stderr"] for texts in run)
+        assert stderr == "", f"run {number} wrote to stderr:\n{stderr[:2000]}"
+        everything = "".join(text for texts in run for text in texts.values())
+        assert "already loaded" not in everything, f"run {number}"
+        assert everything.strip(), f"run {number} showed nothing"

@@ -121,3 +121,49 @@ def test_check_parameters_names_report_and_notebook():
                                  "no such parameter; did you mean `violence_measure`?")
     with pytest.raises(ParameterError, match="does not exist"):
         check_parameters("missing", NOTEBOOK.with_name("nope.ipynb"), {})
+
+
+WRAPPED_CELL = '''# Parameters
+measure: str = "attacks"  # measure drawn;
+#   allowed: attacks, fatalities,
+#   injured
+# a plain comment: not a continuation
+kinds: list = ["a",
+               "b"]  # kinds counted
+#   allowed: a, b, c
+short: int = 1  # one line
+
+#   after a blank line: not a continuation
+'''
+
+
+def test_wrapped_comments_are_joined_to_their_parameter():
+    from analysis.reporting.parameters import continued_comments
+
+    assert continued_comments(WRAPPED_CELL) == {"measure": "allowed: attacks, fatalities, injured",
+                                                "kinds": "allowed: a, b, c"}
+
+
+def test_papermill_reads_wrapped_comments_whole_for_the_project_kernel(tmp_path):
+    """Through the package's papermill plug-in: in-process and in papermill's own CLI."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import nbformat
+
+    from analysis import paths
+
+    notebook = nbformat.v4.new_notebook(metadata={"kernelspec": {
+        "name": paths.KERNEL_NAME, "language": "python", "display_name": "Python (pak-afg-analysis)"}})
+    notebook.cells = [nbformat.v4.new_code_cell(WRAPPED_CELL, metadata={"tags": ["parameters"]})]
+    path = tmp_path / "wrapped.ipynb"
+    nbformat.write(notebook, path)
+    declared = declared_parameters(path)
+    assert allowed_values(declared["measure"]["help"]) == ["attacks", "fatalities", "injured"]
+    assert allowed_values(declared["kinds"]["help"]) == ["a", "b", "c"]
+    assert parameter_problems({"kinds": ["a", "d"]}, declared, path.name) == [
+        "`kinds`: 'd' not allowed; each element must be one of: a, b, c"]
+    shown = subprocess.run([str(Path(sys.executable).parent / "papermill"), "--help-notebook", str(path)],
+                           capture_output=True, text=True, check=True).stdout
+    assert "measure drawn; allowed: attacks, fatalities, injured" in shown

@@ -35,7 +35,7 @@ def build(
         help="Build only these reports (repeat the option, or separate names with commas)."),
     jobs: Optional[int] = typer.Option(
         None, "--jobs", "-j", min=1, show_default=False,
-        help="Reports built at once, each in its own process (default: the number of cores)."),
+        help="Reports built at once, each in its own process (default: one more than the cores)."),
     force: bool = typer.Option(False, "--force", help="Rebuild even reports whose inputs are unchanged."),
     plan: bool = typer.Option(False, "--plan",
                               help="Print one JSON object per planned report and run nothing."),

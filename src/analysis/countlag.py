@@ -593,16 +593,34 @@ def rejection_rates(scenario: str, design=None, *, effect: float = 0.0, reps: in
                          "mc_se": np.sqrt(rates * (1 - rates) / valid.sum(axis=0))})
 
 
-def _power_cache_key(design, effects: dict, reps: int, seed: int) -> str:
-    import statsmodels
-
+def power_code_hash() -> str:
+    """SHA-256 (first 16 hex digits) of the code behind :func:`primary_power`
+    (this module and :mod:`analysis.simulate`)."""
     from analysis import simulate
 
     code = Path(simulate.__file__).read_bytes() + Path(__file__).read_bytes()
+    return hashlib.sha256(code).hexdigest()[:16]
+
+
+def _power_cache_key(design, effects: dict, reps: int, seed: int) -> str:
+    import statsmodels
+
     text = json.dumps({"design": asdict(design), "effects": effects, "reps": reps, "seed": seed,
                        "numpy": np.__version__, "statsmodels": statsmodels.__version__,
-                       "code": hashlib.sha256(code).hexdigest()}, sort_keys=True, default=str)
+                       "code": power_code_hash()}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def load_power_record(path=None) -> dict:
+    """The stored power record (see :func:`refresh_power_record`): ``code_hash`` and
+    ``entries`` (cache key → rows of :func:`primary_power`); empty if there is none."""
+    from analysis.paths import POWER_RECORD
+
+    try:
+        with open(path or POWER_RECORD, encoding="utf-8") as handle:
+            return json.load(handle)
+    except FileNotFoundError:
+        return {"code_hash": None, "entries": {}}
 
 
 def primary_power(design=None, *, effects: dict | None = None, reps: int = 200,
@@ -625,8 +643,11 @@ def primary_power(design=None, *, effects: dict | None = None, reps: int = 200,
     cache : bool
         Reuse a result computed with the same design, effects, reps, seed,
         code (this module and :mod:`analysis.simulate`) and library
-        versions, stored under :data:`analysis.paths.CACHE_DIR`; the result
-        is deterministic given these, so the cache only saves time.
+        versions: first from the committed record
+        (:data:`analysis.paths.POWER_RECORD`, the shipped reports' shapes,
+        :func:`refresh_power_record`), then from
+        :data:`analysis.paths.CACHE_DIR`; the result is deterministic given
+        these, so either only saves time.
 
     Returns
     -------
@@ -641,7 +662,11 @@ def primary_power(design=None, *, effects: dict | None = None, reps: int = 200,
 
     design = design or ShapedDesign()
     effects = {**PRIMARY_MDE, **(effects or {})}
-    path = paths.CACHE_DIR / "primary_power" / f"{_power_cache_key(design, effects, reps, seed)}.json"
+    key = _power_cache_key(design, effects, reps, seed)
+    recorded = load_power_record()["entries"].get(key) if cache else None
+    if recorded is not None:
+        return pd.DataFrame(recorded)
+    path = paths.CACHE_DIR / "primary_power" / f"{key}.json"
     if cache and path.is_file():
         return pd.DataFrame(json.loads(path.read_text(encoding="utf-8")))
     size = rejection_rates("independent", design, reps=reps, seed=seed).set_index("direction")
@@ -659,6 +684,51 @@ def primary_power(design=None, *, effects: dict | None = None, reps: int = 200,
             json.dump(rows, out)
         os.replace(temporary, path)  # atomic: parallel reports never read half a file
     return pd.DataFrame(rows)
+
+
+def shipped_power_designs(*, start: str = "2020-01",
+                          break_date: str = PRIMARY_SPECIFICATION.break_date) -> dict:
+    """The designs whose power the shipped engagement reports quote, from the bundled data.
+
+    The same series as notebook 03 at its defaults (``start`` 2020-01, no
+    ``end``): the primary test's monthly engagement group against PICSS
+    attacks and PICSS fatalities, and the log's cross-border count.
+
+    Returns
+    -------
+    dict
+        Name → :class:`analysis.simulate.ShapedDesign`.
+    """
+    from analysis import series, sources
+
+    events, figures = sources.load_engagement(None), sources.load_violence(None)
+    group = PRIMARY_SPECIFICATION.engagement_group
+    designs = {}
+    for measure in ("attacks", "fatalities"):
+        selection = series.resolve_violence_selection(figures, "", measure)
+        violence = series.violence_series(figures, **selection, frequency="M", start=start)
+        engagement = series.engagement_group_counts(events, group, frequency="M", start=start,
+                                                    end=violence.values.index.max())
+        designs[f"national {measure}"] = design_like(violence, engagement, break_date=break_date)
+    border = series.cross_border_counts(events, start=start)
+    engagement = series.engagement_group_counts(events, group, start=start, end=border.values.index.max())
+    designs["cross-border"] = design_like(border, engagement, break_date=break_date)
+    return designs
+
+
+def refresh_power_record(reps: int = 200, seed: int = CALIBRATION_SEED, path=None) -> dict:
+    """Compute :func:`primary_power` at every :func:`shipped_power_designs` and write the
+    record (``python -m analysis.countlag --power-record``). SIMULATED DATA."""
+    from analysis.paths import POWER_RECORD
+
+    entries = {}
+    for design in shipped_power_designs().values():
+        rows = primary_power(design, reps=reps, seed=seed, cache=False)
+        entries[_power_cache_key(design, dict(PRIMARY_MDE), reps, seed)] = rows.to_dict("records")
+    record = {"code_hash": power_code_hash(), "reps": reps, "seed": seed, "entries": entries}
+    with open(path or POWER_RECORD, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(record, indent=1, sort_keys=True) + "\n")
+    return record
 
 
 def minimum_detectable_effects(design=None, *, grid=EFFECT_GRID,
@@ -826,8 +896,15 @@ def calibration_table(*, size_reps: int = 400, power_reps: int = 200,
 
 
 if __name__ == "__main__":  # python -m analysis.countlag: the README's calibration table
+    import sys
+
     from analysis.simulate import SIMULATED_LABEL
 
+    if sys.argv[1:] == ["--power-record"]:  # refresh the stored power record
+        record = refresh_power_record()
+        print(f"{SIMULATED_LABEL}\npower record for code {record['code_hash']}: "
+              f"{len(record['entries'])} designs, {record['reps']} pairs each")
+        sys.exit(0)
     table = calibration_table()
     print(SIMULATED_LABEL)
     print("| " + " | ".join(table.columns) + " |")

@@ -41,6 +41,9 @@ CACHE_DIR: Path = PROJECT_ROOT / ".cache"
 #: Measured size, power and MDE of every test at the bundled shape (SIMULATED),
 #: written by ``python -m analysis.simulate`` and keyed by the code hash.
 CALIBRATION_RECORD: Path = PACKAGE_DIR / "calibration_record.json"
+#: The primary test's size and power at the shipped engagement reports' shapes (SIMULATED),
+#: written by ``python -m analysis.countlag --power-record`` and keyed by the code hash.
+POWER_RECORD: Path = PACKAGE_DIR / "power_record.json"
 
 #: Name of the Jupyter kernel that ``make`` registers for the project's environment.
 KERNEL_NAME: str = "pak-afg-analysis"

@@ -825,7 +825,7 @@ CALIBRATED_TESTS: dict[str, tuple[str, str, str]] = {
 #: Largest measured size at which a test is shown as evidence.
 MAX_CALIBRATED_SIZE = 0.10
 #: Modules whose code the calibration depends on (their hash keys the stored record).
-CALIBRATION_MODULES = ("relations", "trends", "simulate", "series", "statespace")
+CALIBRATION_MODULES = ("relations", "trends", "simulate", "series", "statespace", "countlag")
 
 
 def calibration_code_hash() -> str:
@@ -890,7 +890,6 @@ def calibration_study(design: ShapedDesign = ShapedDesign(), *, reps: int = 100,
     curves : pandas.DataFrame
         ``key, direction, effect, power, power_se, reps``.
     """
-
     wanted = set(tests) if tests is not None else set(CALIBRATED_TESTS)
     n_obs = design.n - len(design.violence_gaps)
     sample = f"{design.n} months, {n_obs} with violence observed"

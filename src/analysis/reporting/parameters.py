@@ -15,6 +15,16 @@ Allowed values are declared at the end of the parameter's comment, after
     frequency: str = "M"  # "M" (monthly) or "Q" (quarterly); allowed: M, Q
     measures: list = ["attacks"]  # measures drawn; allowed: attacks, fatalities, injured
 
+A long comment wraps onto the comment lines right below the assignment, each
+starting with ``#`` and at least two spaces (papermill alone reads only the
+assignment's line; :func:`continued_comments` joins the rest, and
+:mod:`analysis.reporting.papermill_plugin` makes papermill's own inspection,
+``papermill --help-notebook`` included, do the same)::
+
+    measure: str = "attacks"  # measure drawn;
+    #   allowed: attacks, incidents, fatalities,
+    #   combat_deaths, injured
+
 For a ``list`` parameter each element must be allowed. Values are compared as
 the declared type (``int``, ``float``, ``bool``: ``true``/``false``; anything
 else as text); quotes around a value are optional. An allowed value cannot
@@ -38,12 +48,57 @@ TYPES: dict[str, tuple[type, ...]] = {
 _ALLOWED = re.compile(r"(?:^|[\s;,.(])allowed:\s*(?P<values>[^:;]*?)\s*\.?\s*$", re.IGNORECASE)
 
 
+_ASSIGNMENT = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*(?::[^=#]*)?=")
+_CONTINUATION = re.compile(r"^\s*#\s{2,}(?P<text>\S.*?)\s*$")
+
+
 class ParameterError(ValueError):
     """A report's parameters do not fit its notebook's ``parameters`` cell."""
 
 
+def continued_comments(source: str) -> dict[str, str]:
+    """The wrapped part of each parameter's comment in a ``parameters`` cell.
+
+    A comment line right below a parameter's assignment (or below the last
+    line of a value written over several lines) that starts with ``#`` and at
+    least two spaces continues that parameter's comment; a blank line or any
+    other comment line ends it. papermill's own reader skips every comment
+    line, so without this it sees only the text on the assignment's line.
+
+    >>> continued_comments('x: str = "a"  # a letter;\n#   allowed: a,\n#   b\n')
+    {'x': 'allowed: a, b'}
+    """
+    wrapped: dict[str, list[str]] = {}
+    current = None
+    for line in source.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            current = None
+            continue
+        if stripped.startswith("#"):
+            match = _CONTINUATION.match(line)
+            if match and current is not None:
+                wrapped.setdefault(current, []).append(match.group("text"))
+            else:
+                current = None
+            continue
+        assignment = _ASSIGNMENT.match(line)
+        if assignment and line.count("=") == 1:
+            current = assignment.group("name")
+        # any other code line continues the current value (a list over several lines)
+    return {name: " ".join(parts) for name, parts in wrapped.items()}
+
+
+def join_comment(help_text: str, continued: str | None) -> str:
+    """The assignment line's comment followed by its wrapped continuation, if any."""
+    if not continued:
+        return help_text
+    return f"{help_text} {continued}".strip() if help_text else continued
+
+
 def declared_parameters(notebook: str | Path) -> dict[str, dict[str, Any]]:
-    """The notebook's declared parameters, from papermill's inspection.
+    """The notebook's declared parameters, from papermill's inspection, each
+    comment whole (with its wrapped lines, :func:`continued_comments`).
 
     Returns
     -------
@@ -52,6 +107,9 @@ def declared_parameters(notebook: str | Path) -> dict[str, dict[str, Any]]:
     """
     import papermill  # imported here: it costs over a second, and cached builds never need it
 
+    from analysis.reporting import papermill_plugin
+
+    papermill_plugin.register()  # also done by papermill itself through the entry point
     return papermill.inspect_notebook(str(notebook))
 
 
