@@ -234,3 +234,11 @@ def test_reader_page_opens_with_key_findings_then_summary_and_boxes_tables():
     assert len({re.search(r'aria-label="([^"]+)"', tag).group(1) for tag in boxes}) == 2
     css = sum(len(m) for m in re.findall(r"<style.*?</style>", page, re.S))
     assert css < 20_000 and "@media print" in page and "jp-icon" not in page
+
+
+def test_p_values_near_the_five_percent_line_keep_three_decimals():
+    from analysis import words
+
+    assert words.p_text(0.049) == "p = 0.049"
+    assert words.p_text(0.0504) == "p = 0.050"
+    assert words.p_text(0.06) == "p = 0.06"

@@ -991,7 +991,7 @@ def engagement_findings(primary: Mapping, cross_border: Mapping, state_space: Ma
         verdict = ("no evidence either way" if hits.empty else
                    "evidence that " + " and ".join(f"{r['cause']} moves first" for _, r in hits.iterrows()))
         items.append(f"Cross-border violence (border clashes and airstrikes): {verdict} "
-                     f"({'; '.join(f'{r.cause} first: {words.p_text(r.p_value)}' for r in table.itertuples())}; "
+                     f"({'; '.join(('diplomacy' if r.cause == engagement_label else 'cross-border violence') + ' first: ' + words.p_text(r.p_value) for r in table.itertuples())}; "
                      f"N = {words.plural(int(table['n'].max()), 'month')}).")
     if "granger" in state_space:
         agree = (set(state_space["granger"].loc[state_space["granger"]["q_value"] <= 0.05, "cause"])

@@ -90,7 +90,8 @@ def count_text(n: int, word: str, plural_form: str | None = None, *, zero: str =
 def p_number(p: float, digits: int = 3) -> str:
     """A p- or q-value for a table cell: ``"< 0.001"``, ``"0.004"``, ``"0.03"``, ``"> 0.99"``.
 
-    Values from 0.01 up are shown to 2 decimals, smaller ones to ``digits``;
+    Values from 0.01 up are shown to 2 decimals (to ``digits`` between 0.045 and 0.055,
+    so a value just under 0.05 never reads as 0.05), smaller ones to ``digits``;
     anything below ``10 ** -digits`` is shown as a bound, never as zero.
     """
     if p is None or (isinstance(p, float) and math.isnan(p)):
@@ -103,7 +104,8 @@ def p_number(p: float, digits: int = 3) -> str:
         return f"< {floor:.{digits}f}"
     if p > 0.99:
         return "> 0.99"
-    if p < 0.01:
+    if p < 0.01 or 0.045 <= p < 0.055:
+        # three decimals near the 5% line, so 0.049 is never shown as "0.05"
         return f"{p:.{digits}f}"
     return f"{p:.2f}"
 
