@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis import words
 from analysis.errors import InsufficientData
 from analysis.relations import bh_q_values
 from analysis.series import as_period_series
@@ -705,14 +706,14 @@ def missingness_level_test(series, *, break_date: str | None = DEFAULT_BREAK_DAT
     scale = "log1p counts" if transform == "log1p" else "counts"
     where = "below" if statistic < 0 else "above"
     pct = f" (about {abs(np.expm1(statistic)) * 100:.0f}% {where})" if transform == "log1p" else ""
-    p_text = format_p(p_value)
+    p_text = words.p_text(p_value, 'rotation p')
     reading = ("months next to a gap are quieter than the others, as if months went unpublished "
                "because they were quiet" if (p_value <= 0.05 and statistic < 0) else
                "months next to a gap are busier than the others" if p_value <= 0.05 else
                "no evidence at the 5% level that a month's publication depends on the level around it")
     sentence = (f"{label}: the {n_near} observed months next to one of the {int(mask.sum())} missing "
                 f"months sit {abs(statistic):.2f} {where} the other {n_far} observed months on the "
-                f"{scale} scale after removing trend, break and season{pct}; rotation p {p_text} "
+                f"{scale} scale after removing trend, break and season{pct}; {p_text} "
                 f"({len(shifted)} shifts of the gap pattern, {len(values)} months): {reading}.")
     return pd.DataFrame([{
         "series": label, "statistic": statistic, "neighbour_mean": near, "other_mean": far,
@@ -720,13 +721,6 @@ def missingness_level_test(series, *, break_date: str | None = DEFAULT_BREAK_DAT
         "n": int(len(values)), "n_missing": int(mask.sum()), "n_neighbours": n_near,
         "n_other": n_far, "n_rotations": int(len(shifted)), "sentence": sentence,
     }]).loc[:, list(MISSINGNESS_COLUMNS)]
-
-
-def format_p(p: float) -> str:
-    """``"= 0.041"`` or ``"< 0.001"`` (never ``"= 0.000"``)."""
-    if not np.isfinite(p):
-        return "not computed"
-    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
 
 
 # --------------------------------------------------------------------------

@@ -491,11 +491,6 @@ def coverage_display_table(coverage: dict):
 # --------------------------------------------------------------------------
 
 
-def p_text(p: float) -> str:
-    """``"p < 0.001"`` or ``"p = 0.042"`` (:func:`analysis.words.p_text`)."""
-    return words.p_text(p)
-
-
 def _power_for(power, cause_is_engagement: bool):
     if power is None or len(power) == 0:
         return None
@@ -530,7 +525,7 @@ def primary_answer_sentence(table, power=None, *, engagement_label: str, outcome
     hits = [row for row in (forward, backward) if row["q_value"] <= level]
 
     def stats_text(row) -> str:
-        return f"{p_text(row['p_value'])}, q = {row['q_value']:.3f}, N = {row['n']} {unit}s"
+        return f"{words.p_text(row['p_value'])}, {words.p_text(row['q_value'], 'q')}, N = {row['n']} {unit}s"
 
     def power_text(row, is_forward: bool) -> str:
         one = _power_for(power, is_forward)
@@ -614,7 +609,7 @@ def primary_display_table(table):
         rows.append({"direction": f"{row['cause']} → {row['effect']}",
                      "test": row["method"],
                      "statistic": f"F({row['df_num']}, {row['df_denom']}) = {row['statistic']:.2f}",
-                     "p": p_text(row["p_value"]).removeprefix("p ").removeprefix("= "),
+                     "p": words.p_number(row["p_value"]),
                      "q (BH, two directions)": f"{row['q_value']:.3f}",
                      "N (periods used)": int(row["n"]),
                      "periods": row.get("window", ""),
@@ -634,7 +629,7 @@ def robustness_display_table(table):
                      "direction": f"{row['cause']} → {row['effect']}" if fitted else "both",
                      "statistic": (f"F({int(row['df_num'])}, {int(row['df_denom'])}) = {row['statistic']:.2f}"
                                    if fitted else ""),
-                     "p": p_text(row["p_value"]).removeprefix("p ").removeprefix("= ") if fitted else "",
+                     "p": words.p_number(row["p_value"]) if fitted else "",
                      "q": f"{row['q_value']:.3f}" if fitted else "",
                      "N": str(int(row["n"])) if fitted else "",
                      "note": row["note"]})
@@ -663,7 +658,7 @@ def state_space_display_table(table, by: str | None = None):
             statistic = f"chi2({int(row['df_num'])}) = {row['statistic']:.2f}"
         entry = {"direction": f"{row['cause']} → {row['effect']}",
                  "Wald statistic": statistic,
-                 "p": p_text(row["p_value"]).removeprefix("p ").removeprefix("= "),
+                 "p": words.p_number(row["p_value"]),
                  "q (BH, two directions)": f"{row['q_value']:.3f}",
                  "N (observed months of the outcome)": int(row["n"]),
                  "calibration at this shape": row.get("calibration", "")}
@@ -686,7 +681,7 @@ def state_space_sentence(table, level: float = 0.05) -> str:
 
 
 def _direction_p(row) -> str:
-    return f"{_escape(row['cause'])} → {_escape(row['effect'])}: {p_text(row['p_value'])}, N = {int(row['n'])}"
+    return f"{_escape(row['cause'])} → {_escape(row['effect'])}: {words.p_text(row['p_value'])}, N = {int(row['n'])}"
 
 
 def cumulator_sentence(table, level: float = 0.05) -> str:
@@ -827,7 +822,7 @@ def lagged_f_display_table(table):
 
     rows = [{"direction": f"{row['cause']} → {row['effect']}",
              "statistic": f"F({int(row['df_num'])}, {int(row['df_denom'])}) = {row['statistic']:.2f}",
-             "p": p_text(row["p_value"]).removeprefix("p ").removeprefix("= "),
+             "p": words.p_number(row["p_value"]),
              "q (BH, two directions)": f"{row['q_value']:.3f}",
              "N (periods used)": int(row["n"])} for _, row in table.iterrows()]
     return pd.DataFrame(rows).set_index("direction")
