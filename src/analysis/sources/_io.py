@@ -5,7 +5,8 @@
   extracted (streamed, never read whole into memory) to a temporary folder;
 * :func:`iter_records`: CSV records with the line each one starts on, so that
   every problem can name its line;
-* :class:`ReadReport`: what a reader read, rejected and skipped, by reason.
+* :class:`ReadReport`: what a reader read, rejected and skipped, by reason;
+* :func:`package_table`: a mapping table shipped with the package.
 
 Text is decoded as UTF-8 (a byte-order mark is ignored) with
 ``surrogateescape``, so a byte that is not UTF-8 survives as a lone surrogate
@@ -25,6 +26,7 @@ import sys
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
@@ -411,4 +413,29 @@ def read_headed_csv(inp: InputFile, expected: tuple[str, ...], needed: tuple[str
     columns = list(zip(*kept)) if kept else [() for _ in needed]
     table = TextTable({name: list(col) for name, col in zip(needed, columns)}, lines,
                       [inp.label] * len(lines))
+    return table
+
+
+def package_table(name: str, key: str):
+    """A CSV table shipped in ``analysis/sources`` (all columns text, empty cells kept as ``""``).
+
+    Parameters
+    ----------
+    name : str
+        File name inside the package folder, e.g. ``"cameo_engagement_map.csv"``.
+    key : str
+        Column whose values must be unique.
+
+    Raises
+    ------
+    ValueError
+        When a ``key`` value appears twice.
+    """
+    import pandas as pd
+
+    with resources.files("analysis.sources").joinpath(name).open(encoding="utf-8") as fh:
+        table = pd.read_csv(fh, dtype=str, keep_default_na=False)
+    repeated = table.loc[table[key].duplicated(), key].tolist()
+    if repeated:
+        raise ValueError(f"{name} lists {key} {repeated[0]!r} twice")
     return table

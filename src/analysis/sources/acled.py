@@ -48,13 +48,12 @@ from __future__ import annotations
 import functools
 import os
 from datetime import date
-from importlib import resources
 
 import pandas as pd
 
 from analysis.errors import DataValidationError
 from analysis.sources import _events as ev
-from analysis.sources._io import ReadReport
+from analysis.sources._io import ReadReport, package_table
 from analysis.sources.detect import ACLED_COLUMNS
 
 SOURCE_ORG = "ACLED"
@@ -111,12 +110,7 @@ def event_type_map() -> pd.DataFrame:
         today), ``sub_event_type`` (today's sub-event type when the old type
         names exactly one, else empty) and ``note`` (why).
     """
-    text = resources.files("analysis.sources").joinpath("acled_event_type_map.csv")
-    with text.open(encoding="utf-8") as fh:
-        table = pd.read_csv(fh, dtype=str, keep_default_na=False)
-    if table["old_event_type"].duplicated().any():
-        raise ValueError("acled_event_type_map.csv lists an old event type twice")
-    return table
+    return package_table("acled_event_type_map.csv", "old_event_type")
 
 
 def _legacy_encoding(vintage: str) -> str | None:

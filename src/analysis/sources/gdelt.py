@@ -92,7 +92,6 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -101,7 +100,7 @@ import pandas as pd
 from analysis.errors import DataValidationError
 from analysis.sources import _events as ev
 from analysis.sources._io import (MAX_PROBLEMS_KEPT, InputFile, ReadReport, expand_inputs,
-                                  first_line_of, materialise, show)
+                                  first_line_of, materialise, package_table, show)
 from analysis.sources.detect import (FORMATS, GDELT_FIELD_COUNTS, _gdelt_header_problem,
                                      describe_line, detect_line, gdelt_layout)
 
@@ -144,12 +143,7 @@ def cameo_map() -> pd.DataFrame:
         (the reference log's types the GDELT type is closest to). Each code
         appears once.
     """
-    text = resources.files("analysis.sources").joinpath("cameo_engagement_map.csv")
-    with text.open(encoding="utf-8") as fh:
-        table = pd.read_csv(fh, dtype=str, keep_default_na=False)
-    if table["cameo_code"].duplicated().any():
-        raise ValueError("cameo_engagement_map.csv lists a CAMEO code twice")
-    return table
+    return package_table("cameo_engagement_map.csv", "cameo_code")
 
 
 def event_types() -> tuple[str, ...]:
