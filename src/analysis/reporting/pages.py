@@ -404,7 +404,7 @@ def _report_card(r: BuildResult, digest: ReportDigest) -> str:
         size = (f' width="{digest.thumbnail_size[0]}" height="{digest.thumbnail_size[1]}"'
                 if digest.thumbnail_size else ' width="360"')
         alt = digest.thumbnail_alt or f"First figure of {r.title}"
-        image = f'<img src="{digest.thumbnail}" alt="{escape(alt)}"{size} loading="lazy">'
+        image = f'<img src="{digest.thumbnail}" alt="{escape(alt)}"{size}>'
     headline = (f'<p class="headline">{escape(digest.headline)}</p>' if digest.headline
                 else "")
     return (f'<li class="report-card" id="card-{escape(r.name)}">'
