@@ -53,6 +53,7 @@ lock: | $(BIN)/python
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 reports: $(STAMP)
 	$(BIN)/analysis build $(ARGS)

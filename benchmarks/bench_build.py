@@ -64,15 +64,22 @@ def run(command: list[str | Path]) -> float:
     elapsed = time.perf_counter() - started
     CPU["seconds"] += _children_cpu() - cpu
     if result.returncode != 0:
-        sys.exit(f"failed ({result.returncode}): {' '.join(map(str, command))}\n"
-                 f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+        sys.exit(
+            f"failed ({result.returncode}): {' '.join(map(str, command))}\n"
+            f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+        )
     return elapsed
 
 
 def planned(config: Path) -> list[dict]:
     """The reports as ``analysis build --plan`` lists them."""
-    result = subprocess.run([str(BIN / "analysis"), "build", "--plan", "--config", str(config)],
-                            cwd=ROOT, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [str(BIN / "analysis"), "build", "--plan", "--config", str(config)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
 
@@ -82,8 +89,19 @@ def naive_loop(plan: list[dict], folder: Path) -> float:
     total = 0.0
     for report in plan:
         executed = folder / f"{report['name']}.ipynb"
-        total += run([BIN / "papermill", report["notebook"], executed, "-k", KERNEL,
-                      "-y", json.dumps(report["parameters"]), "--cwd", ROOT])
+        total += run(
+            [
+                BIN / "papermill",
+                report["notebook"],
+                executed,
+                "-k",
+                KERNEL,
+                "-y",
+                json.dumps(report["parameters"]),
+                "--cwd",
+                ROOT,
+            ]
+        )
         total += run([BIN / "jupyter", "nbconvert", "--to", "html", "--no-input", executed])
     return total
 
@@ -99,8 +117,12 @@ def empty_cache() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--config", type=Path, default=ROOT / "reports" / "reports.yaml")
-    parser.add_argument("--jobs", type=int, default=None,
-                        help="workers of the build (default: the builder's, one more than the cores)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="workers of the build (default: the builder's, one more than the cores)",
+    )
     args = parser.parse_args()
 
     plan = planned(args.config)
@@ -113,8 +135,16 @@ def main() -> None:
             naive = naive_loop(plan, Path(tmp) / "naive")
             naive_cpu, CPU["seconds"] = CPU["seconds"], 0.0
             output = Path(tmp) / "built"
-            build = [BIN / "analysis", "build", "--config", args.config, "--output", output, "--quiet",
-                     *(["--jobs", str(args.jobs)] if args.jobs else [])]
+            build = [
+                BIN / "analysis",
+                "build",
+                "--config",
+                args.config,
+                "--output",
+                output,
+                "--quiet",
+                *(["--jobs", str(args.jobs)] if args.jobs else []),
+            ]
             empty_cache()
             cold = run([*build, "--force"])
             cold_cpu, CPU["seconds"] = CPU["seconds"], 0.0
@@ -128,24 +158,34 @@ def main() -> None:
         assert built == sorted(r["name"] for r in plan), built
 
     rows = [
-        (f"naive loop: papermill CLI, then jupyter nbconvert --to html --no-input, "
-         f"{len(plan)} reports one after another", naive, naive_cpu),
+        (
+            f"naive loop: papermill CLI, then jupyter nbconvert --to html --no-input, "
+            f"{len(plan)} reports one after another",
+            naive,
+            naive_cpu,
+        ),
         (f"analysis build --force (--jobs {args.jobs or f'{os.cpu_count() or 1} + 1'})", cold, cold_cpu),
         ("analysis build, nothing changed (all reused)", warm, warm_cpu),
     ]
     width = max(len(label) for label, *_ in rows)
     load = os.getloadavg()[0]
-    print(f"Report build benchmark: {len(plan)} reports, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}; load average at the end {load:.1f}")
+    print(
+        f"Report build benchmark: {len(plan)} reports, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}; load average at the end {load:.1f}"
+    )
     print(f"| {'step':{width}s} | time (s) | × naive | CPU time (s) | CPU × naive |")
     print(f"|{'-' * (width + 2)}|---------:|--------:|-------------:|------------:|")
     for label, seconds, cpu in rows:
-        print(f"| {label:{width}s} | {seconds:8.2f} | {seconds / naive:7.2f} | {cpu:12.2f} "
-              f"| {cpu / naive_cpu:11.2f} |")
+        print(
+            f"| {label:{width}s} | {seconds:8.2f} | {seconds / naive:7.2f} | {cpu:12.2f} "
+            f"| {cpu / naive_cpu:11.2f} |"
+        )
     cold_ok, warm_ok = cold <= 0.3 * naive, warm <= 1.0
-    print(f"Targets: cold build ≤ 0.3 × naive: {'met' if cold_ok else 'NOT met'} "
-          f"({cold / naive:.2f}×); no-change rebuild ≤ 1 s: {'met' if warm_ok else 'NOT met'} "
-          f"({warm:.2f} s)")
+    print(
+        f"Targets: cold build ≤ 0.3 × naive: {'met' if cold_ok else 'NOT met'} "
+        f"({cold / naive:.2f}×); no-change rebuild ≤ 1 s: {'met' if warm_ok else 'NOT met'} "
+        f"({warm:.2f} s)"
+    )
 
 
 if __name__ == "__main__":

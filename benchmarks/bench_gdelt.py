@@ -154,8 +154,9 @@ KINDS = ("adapter", "pandas_plain", "pandas_usecols")
 
 def run_once(kind: str, path: Path) -> dict:
     """One measurement in a fresh Python process."""
-    out = subprocess.run([sys.executable, "-c", CHILD, kind, str(path)], capture_output=True,
-                         text=True, check=False)
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, kind, str(path)], capture_output=True, text=True, check=False
+    )
     if out.returncode:
         raise RuntimeError(f"{kind} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -211,8 +212,12 @@ def generate_folder(folder: Path, files: int, rows: int) -> None:
 
 
 def scaling_run(engine: str, workers: int, folder: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", SCALING_CHILD, engine, str(workers), str(folder)],
-                         capture_output=True, text=True, check=False)
+    out = subprocess.run(
+        [sys.executable, "-c", SCALING_CHILD, engine, str(workers), str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if out.returncode:
         raise RuntimeError(f"{engine} {workers} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -227,8 +232,10 @@ def _duration(seconds: float) -> str:
 def scaling(files: int, rows: int, archive_rows: int) -> None:
     """Print the scaling table (see the module docstring)."""
     print(f"<!-- {os.cpu_count()} CPUs; load average at start {os.getloadavg()[0]:.2f} -->")
-    print("| files (rows) | engine | workers | wall time | rows/s | rows/s per worker | "
-          "peak memory per worker |")
+    print(
+        "| files (rows) | engine | workers | wall time | rows/s | rows/s per worker | "
+        "peak memory per worker |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|")
     per_worker_rate = None
     events = set()
@@ -240,8 +247,7 @@ def scaling(files: int, rows: int, archive_rows: int) -> None:
         quarter.mkdir()
         for path in sorted(folder.iterdir())[: files // 4]:
             (quarter / path.name).symlink_to(path)
-        plan = [(quarter, "dask", 2), (folder, "duckdb", 1), (folder, "dask", 1),
-                (folder, "dask", 2)]
+        plan = [(quarter, "dask", 2), (folder, "duckdb", 1), (folder, "dask", 1), (folder, "dask", 2)]
         for where, engine, workers in plan:
             r = scaling_run(engine, workers, where)
             if where == folder:
@@ -252,15 +258,19 @@ def scaling(files: int, rows: int, archive_rows: int) -> None:
             each = f"{rate / workers:,.0f}" if engine == "dask" else ""
             if engine == "dask" and workers == 1 and where == folder:
                 per_worker_rate = rate
-            print(f"| {n_files} ({r['rows']:,}) | {label} | {workers if engine == 'dask' else ''} "
-                  f"| {r['seconds']:.1f} s | {rate:,.0f} | {each} | {r['peak_mib']:,.0f} MiB |",
-                  flush=True)
+            print(
+                f"| {n_files} ({r['rows']:,}) | {label} | {workers if engine == 'dask' else ''} "
+                f"| {r['seconds']:.1f} s | {rate:,.0f} | {each} | {r['peak_mib']:,.0f} MiB |",
+                flush=True,
+            )
     if len(events) != 1:
         raise SystemExit("the engines disagree")
     print(f"<!-- load average at end {os.getloadavg()[0]:.2f} -->")
     print()
-    print(f"Projected time for the 2015–2026 GDELT 2.0 archive (~{archive_rows / 1e6:,.0f}M rows, "
-          f"assumed), from the measured {per_worker_rate:,.0f} rows/s of one worker:")
+    print(
+        f"Projected time for the 2015–2026 GDELT 2.0 archive (~{archive_rows / 1e6:,.0f}M rows, "
+        f"assumed), from the measured {per_worker_rate:,.0f} rows/s of one worker:"
+    )
     print()
     print("| workers | projected time |")
     print("|---:|---:|")
@@ -271,10 +281,17 @@ def scaling(files: int, rows: int, archive_rows: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 5_000_000])
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="runs per measurement; the fastest is reported (the machine may be shared)")
-    parser.add_argument("--scaling", action="store_true",
-                        help="embedded engine vs Dask with 1 and 2 workers on a folder of files")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="runs per measurement; the fastest is reported (the machine may be shared)",
+    )
+    parser.add_argument(
+        "--scaling",
+        action="store_true",
+        help="embedded engine vs Dask with 1 and 2 workers on a folder of files",
+    )
     parser.add_argument("--files", type=int, default=200)
     parser.add_argument("--scaling-rows", type=int, default=5_000_000)
     parser.add_argument("--archive-rows", type=int, default=600_000_000)
@@ -282,10 +299,14 @@ def main(argv: list[str] | None = None) -> None:
     if args.scaling:
         scaling(args.files, args.scaling_rows, args.archive_rows)
         return
-    print(f"<!-- {os.cpu_count()} CPUs; load average at start {os.getloadavg()[0]:.2f}; "
-          f"best of {args.repeat} run(s) per cell -->")
-    print("| rows (file size) | method | wall time | CPU time | peak memory | adapter speed-up | "
-          "adapter memory / this |")
+    print(
+        f"<!-- {os.cpu_count()} CPUs; load average at start {os.getloadavg()[0]:.2f}; "
+        f"best of {args.repeat} run(s) per cell -->"
+    )
+    print(
+        "| rows (file size) | method | wall time | CPU time | peak memory | adapter speed-up | "
+        "adapter memory / this |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|")
     for n in args.rows:
         with tempfile.TemporaryDirectory(prefix="bench-gdelt-") as tmp:
@@ -296,15 +317,19 @@ def main(argv: list[str] | None = None) -> None:
             if len({json.dumps(r["series"], sort_keys=True) for r in results.values()}) != 1:
                 raise SystemExit("the adapter and the pandas baselines disagree")
             adapter = results["adapter"]
-            for kind, label in (("adapter", "adapter: DuckDB streaming"),
-                                ("pandas_plain", "pandas.read_csv (all 61 columns) + filter + groupby"),
-                                ("pandas_usecols", "pandas.read_csv (5 columns only) + filter + groupby")):
+            for kind, label in (
+                ("adapter", "adapter: DuckDB streaming"),
+                ("pandas_plain", "pandas.read_csv (all 61 columns) + filter + groupby"),
+                ("pandas_usecols", "pandas.read_csv (5 columns only) + filter + groupby"),
+            ):
                 r = results[kind]
                 speed = "" if kind == "adapter" else f"{r['seconds'] / adapter['seconds']:.1f}×"
                 ratio = "" if kind == "adapter" else f"{adapter['peak_mib'] / r['peak_mib']:.2f}"
-                print(f"| {n:,} ({size:,.0f} MiB) | {label} | {r['seconds']:.1f} s | "
-                      f"{r['cpu_seconds']:.1f} s | {r['peak_mib']:,.0f} MiB | {speed} | {ratio} |",
-                      flush=True)
+                print(
+                    f"| {n:,} ({size:,.0f} MiB) | {label} | {r['seconds']:.1f} s | "
+                    f"{r['cpu_seconds']:.1f} s | {r['peak_mib']:,.0f} MiB | {speed} | {ratio} |",
+                    flush=True,
+                )
     print(f"<!-- load average at end {os.getloadavg()[0]:.2f} -->")
 
 

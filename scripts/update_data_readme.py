@@ -25,10 +25,12 @@ from analysis.sources import reference
 
 def render(text: str) -> str:
     """``text`` (the README) with its generated sections recomputed from the bundled data."""
-    blocks = coverage.readme_blocks(reference.load_engagement_events(),
-                                    reference.load_violence_figures(),
-                                    reference.load_engagement_aggregates(),
-                                    reference.load_article_claims())
+    blocks = coverage.readme_blocks(
+        reference.load_engagement_events(),
+        reference.load_violence_figures(),
+        reference.load_engagement_aggregates(),
+        reference.load_article_claims(),
+    )
     return coverage.update_readme(text, blocks)
 
 
@@ -46,8 +48,9 @@ def _write_atomically(path, text: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true",
-                        help="do not write; exit 1 if data/README.md is stale")
+    parser.add_argument(
+        "--check", action="store_true", help="do not write; exit 1 if data/README.md is stale"
+    )
     args = parser.parse_args(argv)
     readme = paths.DATA_README
     current = readme.read_text(encoding="utf-8")
@@ -60,8 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{paths.DATA_README.relative_to(paths.PROJECT_ROOT)} is up to date.")
         return 0
     if args.check:
-        print(f"{readme} is stale: run .venv/bin/python scripts/update_data_readme.py",
-              file=sys.stderr)
+        print(f"{readme} is stale: run .venv/bin/python scripts/update_data_readme.py", file=sys.stderr)
         return 1
     _write_atomically(readme, updated)
     print(f"Updated {paths.DATA_README.relative_to(paths.PROJECT_ROOT)}.")

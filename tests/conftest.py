@@ -15,10 +15,18 @@ QUOTE = "A verbatim sentence from the page."
 
 def violence_row(**overrides) -> dict:
     row = {
-        "figure_id": "PICSS-2023-01-attacks", "source_org": "PICSS",
-        "period_start": "2023-01-01", "period_end": "2023-01-31", "granularity": "month",
-        "region": "Pakistan", "actor": "", "measure": "attacks", "value": "44",
-        "scope_note": "militant attacks", "source_url": URL, "source_quote": QUOTE,
+        "figure_id": "PICSS-2023-01-attacks",
+        "source_org": "PICSS",
+        "period_start": "2023-01-01",
+        "period_end": "2023-01-31",
+        "granularity": "month",
+        "region": "Pakistan",
+        "actor": "",
+        "measure": "attacks",
+        "value": "44",
+        "scope_note": "militant attacks",
+        "source_url": URL,
+        "source_quote": QUOTE,
         "basis": "published",
     }
     row.update(overrides)
@@ -31,28 +39,47 @@ def violence_row(**overrides) -> dict:
 
 def event_row(**overrides) -> dict:
     row = {
-        "event_id": "2023-01-10-phone_call", "date_start": "2023-01-10", "date_end": "2023-01-10",
-        "date_precision": "day", "event_type": "phone_call", "category": "engagement",
-        "initiator": "Pakistan", "counterpart": "Afghanistan", "third_party": "",
-        "location": "", "description": "Foreign ministers spoke by phone.",
-        "source_url": URL, "source_quote": QUOTE, "date_note": "",
+        "event_id": "2023-01-10-phone_call",
+        "date_start": "2023-01-10",
+        "date_end": "2023-01-10",
+        "date_precision": "day",
+        "event_type": "phone_call",
+        "category": "engagement",
+        "initiator": "Pakistan",
+        "counterpart": "Afghanistan",
+        "third_party": "",
+        "location": "",
+        "description": "Foreign ministers spoke by phone.",
+        "source_url": URL,
+        "source_quote": QUOTE,
+        "date_note": "",
     }
     row.update(overrides)
     if "source_date" not in overrides:  # published on the day (or the month's last day)
         start = row["date_start"]
-        row["source_date"] = (start if schema.is_day_date(start) else
-                              (pd.Timestamp(start + "-01") + pd.offsets.MonthEnd(0)).strftime(
-                                  "%Y-%m-%d") if schema.is_month_date(start) else "")
+        row["source_date"] = (
+            start
+            if schema.is_day_date(start)
+            else (pd.Timestamp(start + "-01") + pd.offsets.MonthEnd(0)).strftime("%Y-%m-%d")
+            if schema.is_month_date(start)
+            else ""
+        )
         row["source_date"] = " ; ".join([row["source_date"]] * len(str(row["source_url"]).split(" ; ")))
     return row
 
 
 def aggregate_row(**overrides) -> dict:
     row = {
-        "aggregate_id": "ISPR-2021-01..2024-05-flag_meeting", "source_org": "ISPR",
-        "period_start": "2021-01", "period_end": "2024-05-31", "event_type": "flag_meeting",
-        "value": "200", "qualifier": "over", "scope_note": "simulated test row",
-        "source_url": URL, "source_quote": QUOTE,
+        "aggregate_id": "ISPR-2021-01..2024-05-flag_meeting",
+        "source_org": "ISPR",
+        "period_start": "2021-01",
+        "period_end": "2024-05-31",
+        "event_type": "flag_meeting",
+        "value": "200",
+        "qualifier": "over",
+        "scope_note": "simulated test row",
+        "source_url": URL,
+        "source_quote": QUOTE,
     }
     row.update(overrides)
     return row
@@ -77,19 +104,32 @@ def monthly_figures(values: dict[str, int], measure: str = "attacks", source: st
     rows = []
     for month, value in values.items():
         start = pd.Period(month, freq="M")
-        rows.append(violence_row(
-            figure_id=f"{source}-{month}-{measure}", source_org=source, measure=measure,
-            period_start=start.start_time.strftime("%Y-%m-%d"),
-            period_end=start.end_time.strftime("%Y-%m-%d"), value=str(value)))
+        rows.append(
+            violence_row(
+                figure_id=f"{source}-{month}-{measure}",
+                source_org=source,
+                measure=measure,
+                period_start=start.start_time.strftime("%Y-%m-%d"),
+                period_end=start.end_time.strftime("%Y-%m-%d"),
+                value=str(value),
+            )
+        )
     return schema.parse_violence_figures(text_frame(rows, schema.VIOLENCE_COLUMNS))
 
 
 def events_on(dates: list[str], event_type: str = "phone_call", initiator: str = "Pakistan") -> pd.DataFrame:
     """Typed engagement table with one event per date."""
-    rows = [event_row(event_id=f"e{i}", date_start=d, date_end="", event_type=event_type,
-                      initiator=initiator,
-                      date_precision="month" if len(d) == 7 else "day")
-            for i, d in enumerate(dates)]
+    rows = [
+        event_row(
+            event_id=f"e{i}",
+            date_start=d,
+            date_end="",
+            event_type=event_type,
+            initiator=initiator,
+            date_precision="month" if len(d) == 7 else "day",
+        )
+        for i, d in enumerate(dates)
+    ]
     return schema.parse_engagement_events(text_frame(rows, schema.ENGAGEMENT_COLUMNS))
 
 
@@ -105,15 +145,24 @@ def failing_and_fixture_reports():
     from analysis.reporting import ReportSpec
 
     return [
-        ReportSpec(name="fails_at_runtime", notebook="03_engagement_and_violence.ipynb",
-                   title="A report whose data file is missing",
-                   parameters={"violence_path": "data/no_such_file.csv"}),
-        ReportSpec(name="unknown_parameter", notebook="03_engagement_and_violence.ipynb",
-                   title="A report with a misspelt parameter",
-                   parameters={"violence_mesure": "fatalities"}),
-        ReportSpec(name="escaping", notebook="escaping_fixture.ipynb",
-                   title="Text from data <script>alert('title')</script> stays text",
-                   parameters={}),
+        ReportSpec(
+            name="fails_at_runtime",
+            notebook="03_engagement_and_violence.ipynb",
+            title="A report whose data file is missing",
+            parameters={"violence_path": "data/no_such_file.csv"},
+        ),
+        ReportSpec(
+            name="unknown_parameter",
+            notebook="03_engagement_and_violence.ipynb",
+            title="A report with a misspelt parameter",
+            parameters={"violence_mesure": "fatalities"},
+        ),
+        ReportSpec(
+            name="escaping",
+            notebook="escaping_fixture.ipynb",
+            title="Text from data <script>alert('title')</script> stays text",
+            parameters={},
+        ),
     ]
 
 
@@ -151,5 +200,8 @@ def reacting_pair():
 
     design = simulate.Design(effect=0.9)
     engagement, violence = simulate.simulate_pair("a", design, reps=1, seed=42)
-    return (simulate.as_series(engagement[0], "engagement", design),
-            simulate.as_series(violence[0], "violence", design), simulate.break_date(design))
+    return (
+        simulate.as_series(engagement[0], "engagement", design),
+        simulate.as_series(violence[0], "violence", design),
+        simulate.break_date(design),
+    )

@@ -27,8 +27,16 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
 ARTIFACTS = Path(os.environ.get("TEST_ARTIFACTS_DIR") or paths.PROJECT_ROOT / "test-artifacts")
 
 #: Elements that would show notebook code or prompts to a reader.
-CODE_SELECTORS = ", ".join([".jp-CodeCell .jp-InputArea", ".jp-InputPrompt", ".jp-OutputPrompt",
-                            ".jp-CodeMirrorEditor", ".jp-Editor", ".highlight"])
+CODE_SELECTORS = ", ".join(
+    [
+        ".jp-CodeCell .jp-InputArea",
+        ".jp-InputPrompt",
+        ".jp-OutputPrompt",
+        ".jp-CodeMirrorEditor",
+        ".jp-Editor",
+        ".highlight",
+    ]
+)
 
 
 @pytest.fixture(scope="module")
@@ -95,13 +103,26 @@ def run_axe(page) -> list[dict]:
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page, options={"resultTypes": ["violations"]})
-    return [{"id": v["id"], "impact": v["impact"], "nodes": len(v["nodes"]),
-             "target": v["nodes"][0]["target"] if v["nodes"] else None}
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "nodes": len(v["nodes"]),
+            "target": v["nodes"][0]["target"] if v["nodes"] else None,
+        }
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
-def inspect_page(browser, path: Path, screenshot: Path | None = None, width: str = "laptop",
-                 full_page: bool = False, details: bool = True) -> dict:
+def inspect_page(
+    browser,
+    path: Path,
+    screenshot: Path | None = None,
+    width: str = "laptop",
+    full_page: bool = False,
+    details: bool = True,
+) -> dict:
     """Open a page at one of :data:`WIDTHS` and collect what the checks need."""
     context = browser.new_context(viewport=WIDTHS[width])
     page = context.new_page()
@@ -157,14 +178,17 @@ def visited(built, browser):
     """Every page at laptop width (all checks, first-screen screenshot) and at phone width
     (layout, reader and axe checks, screenshot); the index's screenshot is of the whole page."""
     shipped, results, out = built
-    pages = {"index": inspect_page(browser, out / "index.html", ARTIFACTS / "index.png",
-                                   full_page=True)}
-    narrow = {"index": inspect_page(browser, out / "index.html", ARTIFACTS / "index-390.png",
-                                    width="phone", details=False)}
+    pages = {"index": inspect_page(browser, out / "index.html", ARTIFACTS / "index.png", full_page=True)}
+    narrow = {
+        "index": inspect_page(
+            browser, out / "index.html", ARTIFACTS / "index-390.png", width="phone", details=False
+        )
+    }
     for name in results:
         pages[name] = inspect_page(browser, out / f"{name}.html", ARTIFACTS / f"{name}-1280.png")
-        narrow[name] = inspect_page(browser, out / f"{name}.html", ARTIFACTS / f"{name}-390.png",
-                                    width="phone", details=False)
+        narrow[name] = inspect_page(
+            browser, out / f"{name}.html", ARTIFACTS / f"{name}-390.png", width="phone", details=False
+        )
     return shipped, results, out, pages, narrow
 
 

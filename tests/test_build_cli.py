@@ -30,17 +30,22 @@ def test_plan_default_output_is_inside_reports():
     result = CliRunner().invoke(app, ["build", "--plan", "--only", "data_overview"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output) == {
-        "name": "data_overview", "notebook": "notebooks/01_data_overview.ipynb",
-        "parameters": {}, "output": "reports/data_overview.html"}
+        "name": "data_overview",
+        "notebook": "notebooks/01_data_overview.ipynb",
+        "parameters": {},
+        "output": "reports/data_overview.html",
+    }
 
 
 def test_plan_checks_parameters_strictly(tmp_path):
     config = tmp_path / "set.yaml"
-    config.write_text("reports:\n"
-                      "  - {name: a, notebook: 03_engagement_and_violence.ipynb, title: A,"
-                      " parameters: {violence_mesure: fatalities}}\n", encoding="utf-8")
-    result = CliRunner().invoke(app, ["build", "--plan", "--config", str(config),
-                                      "--output", str(tmp_path)])
+    config.write_text(
+        "reports:\n"
+        "  - {name: a, notebook: 03_engagement_and_violence.ipynb, title: A,"
+        " parameters: {violence_mesure: fatalities}}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["build", "--plan", "--config", str(config), "--output", str(tmp_path)])
     assert result.exit_code == 2
     assert "`violence_mesure`: no such parameter; did you mean `violence_measure`?" in result.output
     assert not (tmp_path / "index.html").exists()
@@ -85,13 +90,18 @@ def test_a_report_timeout_is_validated_and_reaches_grid_reports(tmp_path):
     from analysis.reporting.config import ReportSetError
 
     config = tmp_path / "set.yaml"
-    config.write_text("reports:\n"
-                      "  - {name: a, notebook: x.ipynb, title: A, timeout: 0}\n", encoding="utf-8")
+    config.write_text("reports:\n  - {name: a, notebook: x.ipynb, title: A, timeout: 0}\n", encoding="utf-8")
     with pytest.raises(ReportSetError, match=r"reports\.0\.timeout: Input should be greater than 0"):
         load_report_set(config)
-    config.write_text("reports:\n"
-                      "  - {name: g, notebook: x.ipynb, title: G, timeout: 30,"
-                      " grid: {frequency: [M, Q]}}\n"
-                      "  - {name: b, notebook: x.ipynb, title: B}\n", encoding="utf-8")
+    config.write_text(
+        "reports:\n"
+        "  - {name: g, notebook: x.ipynb, title: G, timeout: 30,"
+        " grid: {frequency: [M, Q]}}\n"
+        "  - {name: b, notebook: x.ipynb, title: B}\n",
+        encoding="utf-8",
+    )
     assert [(r.name, r.timeout) for r in load_report_set(config).expanded()] == [
-        ("g_m", 30), ("g_q", 30), ("b", None)]
+        ("g_m", 30),
+        ("g_q", 30),
+        ("b", None),
+    ]

@@ -20,8 +20,9 @@ import pytest
 
 from conftest import FIXTURE_NOTEBOOKS
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(),
-                                reason="process checks read /proc (Linux)")
+pytestmark = pytest.mark.skipif(
+    not Path("/proc/self/stat").exists(), reason="process checks read /proc (Linux)"
+)
 
 #: The issue's bound on the time from the signal to the end of the build.
 STOP_SECONDS = 5.0
@@ -35,8 +36,12 @@ def report_set(tmp_path: Path, reports: list[dict]) -> Path:
     for report in reports:
         report = dict(report)
         name, limit = report.pop("name"), report.pop("timeout", None)
-        entry = {"name": name, "notebook": "fault_fixture.ipynb", "title": f"Fixture {name}",
-                 "parameters": report}
+        entry = {
+            "name": name,
+            "notebook": "fault_fixture.ipynb",
+            "title": f"Fixture {name}",
+            "parameters": report,
+        }
         if limit is not None:
             entry["timeout"] = limit
         lines.append(f"  - {json.dumps(entry)}")
@@ -45,15 +50,30 @@ def report_set(tmp_path: Path, reports: list[dict]) -> Path:
     return path
 
 
-def start_build(config: Path, out: Path, *options: str, env: dict | None = None,
-                log: Path | None = None) -> subprocess.Popen:
+def start_build(
+    config: Path, out: Path, *options: str, env: dict | None = None, log: Path | None = None
+) -> subprocess.Popen:
     """``python -m analysis build`` in a new session (its process group is what Ctrl-C hits)."""
     log = log or out.parent / f"{out.name}.log"
     handle = open(log, "w", encoding="utf-8")
-    command = [sys.executable, "-m", "analysis", "build", "--config", str(config),
-               "--output", str(out), *options]
-    process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT,
-                               start_new_session=True, env={**os.environ, "CI": "1", **(env or {})})
+    command = [
+        sys.executable,
+        "-m",
+        "analysis",
+        "build",
+        "--config",
+        str(config),
+        "--output",
+        str(out),
+        *options,
+    ]
+    process = subprocess.Popen(
+        command,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        env={**os.environ, "CI": "1", **(env or {})},
+    )
     process.log = log  # type: ignore[attr-defined]
     return process
 
@@ -146,10 +166,14 @@ def stop_and_time(process: subprocess.Popen, send) -> float:
 def test_ctrl_c_stops_a_parallel_build_and_keeps_what_was_finished(tmp_path):
     """SIGINT to the build's process group (a terminal's Ctrl-C) while two kernels run."""
     marker, out = tmp_path / "started", tmp_path / "reports"
-    config = report_set(tmp_path, [
-        {"name": "quick"},
-        {"name": "slow_a", "seconds": 120, "started_file": str(marker)},
-        {"name": "slow_b", "seconds": 120, "started_file": str(marker)}])
+    config = report_set(
+        tmp_path,
+        [
+            {"name": "quick"},
+            {"name": "slow_a", "seconds": 120, "started_file": str(marker)},
+            {"name": "slow_b", "seconds": 120, "started_file": str(marker)},
+        ],
+    )
     out.mkdir()
     (out / "slow_a.html").write_text(PREVIOUS, encoding="utf-8")
     build = start_build(config, out, "--jobs", "2")
@@ -166,7 +190,10 @@ def test_ctrl_c_stops_a_parallel_build_and_keeps_what_was_finished(tmp_path):
     assert (out / "slow_a.html").read_text(encoding="utf-8") == PREVIOUS
     assert not (out / "slow_b.html").exists()
     assert [index_status(out, n) for n in ("quick", "slow_a", "slow_b")] == [
-        "built", "interrupted", "interrupted"]
+        "built",
+        "interrupted",
+        "interrupted",
+    ]
     assert "Interrupted (Ctrl-C)" in output(build)
     manifest = json.loads((out / ".build-cache.json").read_text(encoding="utf-8"))
     assert set(manifest["reports"]) == {"quick"}
@@ -177,8 +204,9 @@ def test_a_second_ctrl_c_stops_a_stubborn_kernel_at_once(tmp_path):
     """One job (the report runs in the builder's own process); the kernel ignores SIGTERM;
     two Ctrl-C in a row."""
     marker, out = tmp_path / "started", tmp_path / "reports"
-    config = report_set(tmp_path, [
-        {"name": "stubborn", "seconds": 120, "ignore_sigterm": True, "started_file": str(marker)}])
+    config = report_set(
+        tmp_path, [{"name": "stubborn", "seconds": 120, "ignore_sigterm": True, "started_file": str(marker)}]
+    )
     build = start_build(config, out, "--jobs", "1")
     wait_for(lambda: len(started_kernels(marker)) == 1)
     tree = descendants(build.pid)
@@ -203,11 +231,15 @@ def test_time_limits_stop_hung_reports_and_name_the_cell(tmp_path):
     """A report's own `timeout:`, the build's --timeout, and a kernel that dies (kept as
     it was: a failure page saying the kernel died); the other report builds."""
     out = tmp_path / "reports"
-    config = report_set(tmp_path, [
-        {"name": "quick"},
-        {"name": "own_limit", "seconds": 600, "timeout": 2},
-        {"name": "build_limit", "seconds": 600},
-        {"name": "dies", "die": True}])
+    config = report_set(
+        tmp_path,
+        [
+            {"name": "quick"},
+            {"name": "own_limit", "seconds": 600, "timeout": 2},
+            {"name": "build_limit", "seconds": 600},
+            {"name": "dies", "die": True},
+        ],
+    )
     started = time.monotonic()
     build = start_build(config, out, "--jobs", "2", "--timeout", "3")
     seen: dict[int, str] = {}
@@ -223,8 +255,9 @@ def test_time_limits_stop_hung_reports_and_name_the_cell(tmp_path):
     for name, limit in (("own_limit", "2 s"), ("build_limit", "3 s")):
         page = (out / f"{name}.html").read_text(encoding="utf-8")
         assert index_status(out, name) == "failed"
-        assert (f"TimeoutError: the report ran past its time limit of {limit} and was stopped "
-                f"in cell 4") in page
+        assert (
+            f"TimeoutError: the report ran past its time limit of {limit} and was stopped in cell 4"
+        ) in page
         assert "time.sleep(seconds)" in page  # the failing cell is shown
     assert "DeadKernelError: Kernel died" in (out / "dies.html").read_text(encoding="utf-8")
     assert elapsed < 40
@@ -236,9 +269,13 @@ def test_one_build_per_folder_then_sigterm_to_the_builder_leaves_no_worker_or_ke
     build into another folder runs; then SIGTERM to the main process only (what a scheduler
     or `timeout` sends) stops it cleanly."""
     marker, out, other = tmp_path / "started", tmp_path / "reports", tmp_path / "other"
-    config = report_set(tmp_path, [
-        {"name": "slow_a", "seconds": 120, "started_file": str(marker)},
-        {"name": "slow_b", "seconds": 120, "started_file": str(marker)}])
+    config = report_set(
+        tmp_path,
+        [
+            {"name": "slow_a", "seconds": 120, "started_file": str(marker)},
+            {"name": "slow_b", "seconds": 120, "started_file": str(marker)},
+        ],
+    )
     quick = tmp_path / "quick"
     quick.mkdir()
     # Refused by the strict parameter check: a whole build, but no kernel to wait for.
@@ -246,16 +283,31 @@ def test_one_build_per_folder_then_sigterm_to_the_builder_leaves_no_worker_or_ke
     build = start_build(config, out, "--jobs", "2")
     try:
         wait_for(lambda: len(started_kernels(marker)) == 2)
-        second = subprocess.run([sys.executable, "-m", "analysis", "build", "--config",
-                                 str(quick_config), "--output", str(out)],
-                                capture_output=True, text=True, timeout=60)
+        second = subprocess.run(
+            [sys.executable, "-m", "analysis", "build", "--config", str(quick_config), "--output", str(out)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert second.returncode == 3
         assert f"another build is writing to {out}: PID {build.pid} (" in second.stderr
         assert "--output" in second.stderr and len(second.stderr.splitlines()) == 1
-        beside = subprocess.run([sys.executable, "-m", "analysis", "build", "--config",
-                                 str(quick_config), "--output", str(other)],
-                                capture_output=True, text=True, timeout=120,
-                                env={**os.environ, "CI": "1"})
+        beside = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "analysis",
+                "build",
+                "--config",
+                str(quick_config),
+                "--output",
+                str(other),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "CI": "1"},
+        )
         assert beside.returncode == 1, beside.stdout + beside.stderr
         assert "1 failed" in beside.stdout and index_status(other, "refused") == "failed"
         assert build.poll() is None  # still running
@@ -280,8 +332,7 @@ def test_full_disk_stops_the_build_with_one_line_and_keeps_the_old_page(tmp_path
     (out / "second.html").write_text(PREVIOUS, encoding="utf-8")
     config = report_set(tmp_path, [{"name": "first"}, {"name": "second"}])
     started = time.monotonic()
-    build = start_build(config, out, "--jobs", "2",
-                        env={"ANALYSIS_TEST_WRITE_FAULT": "ENOSPC:second.html"})
+    build = start_build(config, out, "--jobs", "2", env={"ANALYSIS_TEST_WRITE_FAULT": "ENOSPC:second.html"})
     seen: dict[int, str] = {}
     while build.poll() is None and time.monotonic() - started < 60:
         seen.update(descendants(build.pid))

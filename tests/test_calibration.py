@@ -21,16 +21,25 @@ N36 = replace(SHAPE, n=36, break_at=20, violence_gaps=())  # 36 consecutive mont
 
 
 def _pairs(scenario, design, reps, seed, effect=0.0):
-    engagement, violence = simulate.simulate_shaped_pair(scenario, design, effect=effect, reps=reps, seed=seed)
-    return [(simulate.shaped_series(engagement[i], "engagement", design),
-             simulate.shaped_series(violence[i], "violence", design)) for i in range(reps)]
+    engagement, violence = simulate.simulate_shaped_pair(
+        scenario, design, effect=effect, reps=reps, seed=seed
+    )
+    return [
+        (
+            simulate.shaped_series(engagement[i], "engagement", design),
+            simulate.shaped_series(violence[i], "violence", design),
+        )
+        for i in range(reps)
+    ]
 
 
 @pytest.mark.parametrize("design", [N36, SHAPE], ids=["n36", "bundled_shape"])
 def test_ccf_family_wise_false_positive_rate(design):
     # 150 runs: a true rate of 0.10 would give <= 0.06 with probability below 3%
-    hits = [(relations.prewhitened_ccf(e, v, break_date=design.break_date())["q_value"] <= 0.05).any()
-            for e, v in _pairs("independent", design, 150, seed=101)]
+    hits = [
+        (relations.prewhitened_ccf(e, v, break_date=design.break_date())["q_value"] <= 0.05).any()
+        for e, v in _pairs("independent", design, 150, seed=101)
+    ]
     assert np.mean(hits) <= 0.06
 
 
@@ -48,7 +57,9 @@ def test_ccf_uses_every_observed_month_and_finds_the_leading_series():
 def test_var_exact_f_is_the_one_equation_f_and_holds_its_size():
     pairs = _pairs("independent", N36, 200, seed=202)
     e, v = pairs[0]
-    analysis = relations.fit_var(e, v, break_date=N36.break_date(), maxlags=1, diagnostics=False, robust=False)
+    analysis = relations.fit_var(
+        e, v, break_date=N36.break_date(), maxlags=1, diagnostics=False, robust=False
+    )
     row = analysis.granger.set_index("cause").loc["engagement"]
     # the same F from two OLS fits of the violence equation
     data = np.log1p(pd.concat([e, v], axis=1))
@@ -90,8 +101,9 @@ def _event_periods(engagement, minimum=2):
 def test_event_window_size_with_visit_like_event_months():
     p_values = []
     for e, v in _pairs("independent", SHAPE, 300, seed=404):  # SE about 0.013 at 0.05
-        result = relations.event_window_test(v, _event_periods(e), k=1, n_placebo=500, n_boot=20,
-                                             seed=1, break_date=SHAPE.break_date())
+        result = relations.event_window_test(
+            v, _event_periods(e), k=1, n_placebo=500, n_boot=20, seed=1, break_date=SHAPE.break_date()
+        )
         p_values.append(result.p_value)
     assert np.mean(np.array(p_values) <= 0.05) <= 0.08
 
@@ -99,11 +111,19 @@ def test_event_window_size_with_visit_like_event_months():
 def test_event_window_counts_shared_months_once_and_detects_a_real_lead():
     e, v = _pairs("engagement_leads", SHAPE, 1, seed=9, effect=1.5)[0]
     periods = _event_periods(e)
-    result = relations.event_window_test(v, periods, k=1, n_placebo=2000, seed=1, break_date=SHAPE.break_date())
+    result = relations.event_window_test(
+        v, periods, k=1, n_placebo=2000, seed=1, break_date=SHAPE.break_date()
+    )
     assert result.n_events + result.n_events_dropped <= len(periods)
     assert result.n_events == len({p for p in periods}) - sum(
-        1 for p in set(periods) if np.isnan(relations._window_differences(
-            relations.detrended_counts(v, SHAPE.break_date()).to_numpy(), 1)[v.index.get_loc(p)]))
+        1
+        for p in set(periods)
+        if np.isnan(
+            relations._window_differences(relations.detrended_counts(v, SHAPE.break_date()).to_numpy(), 1)[
+                v.index.get_loc(p)
+            ]
+        )
+    )
 
 
 @pytest.mark.slow
@@ -118,8 +138,10 @@ def test_count_model_interval_coverage_at_58_observed_months():
 
 @pytest.mark.slow
 def test_ljung_box_size_on_correct_fits():
-    fits = [trends.segmented_count_model(v, break_date=SHAPE.break_date())
-            for _, v in _pairs("independent", replace(SHAPE, persistence=0.0), 150, seed=606)]
+    fits = [
+        trends.segmented_count_model(v, break_date=SHAPE.break_date())
+        for _, v in _pairs("independent", replace(SHAPE, persistence=0.0), 150, seed=606)
+    ]
     assert fits[0].ljung_box["lags"] == trends.ljung_box_lags(58) == 5
     assert np.mean([f.ljung_box["p_value"] <= 0.05 for f in fits]) <= 0.08
 
@@ -137,7 +159,9 @@ def test_count_model_aic_counts_alpha():
 
 def test_change_points_find_none_on_a_smooth_trend_and_find_a_big_break():
     smooth = simulate.smooth_trend_design(SHAPE)
-    found = [len(trends.change_points(v).attrs["breaks"]) for _, v in _pairs("independent", smooth, 100, seed=707)]
+    found = [
+        len(trends.change_points(v).attrs["breaks"]) for _, v in _pairs("independent", smooth, 100, seed=707)
+    ]
     assert np.mean(np.array(found) > 0) <= 0.12 and np.mean(found) < 0.2
     big = replace(SHAPE, violence_level=1.5, violence_gaps=())
     _, v = _pairs("independent", big, 1, seed=3)[0]
@@ -174,9 +198,16 @@ def test_minimum_detectable_effect_and_labels():
 
 
 def test_calibration_table_rows_and_display():
-    table, curves = simulate.calibration_study(SHAPE, reps=6, power_reps=4, seed=1, cross_effects=(1.0,),
-                                               level_effects=(0.5,), trend_effects=(0.02,),
-                                               tests=["ccf", "var_f", "mann_kendall", "chow"])
+    table, curves = simulate.calibration_study(
+        SHAPE,
+        reps=6,
+        power_reps=4,
+        seed=1,
+        cross_effects=(1.0,),
+        level_effects=(0.5,),
+        trend_effects=(0.02,),
+        tests=["ccf", "var_f", "mann_kendall", "chow"],
+    )
     assert set(table["key"]) == {"ccf", "var_f", "mann_kendall", "chow"}
     assert {"size", "size_se", "power_at_stated", "mde_80", "n", "calibrated"} <= set(table.columns)
     assert (table["n"] == 58).all()
@@ -186,4 +217,5 @@ def test_calibration_table_rows_and_display():
     from matplotlib.figure import Figure
 
     from analysis import plots
+
     assert isinstance(plots.power_curves_chart(curves, table), Figure)

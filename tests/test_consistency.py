@@ -12,16 +12,26 @@ from conftest import text_frame, violence_row
 
 def _month(month: str, value: int, **kw) -> dict:
     period = pd.Period(month, freq="M")
-    return violence_row(figure_id=kw.pop("figure_id", f"m-{month}-{kw.get('measure', 'attacks')}"
-                                                      f"-{kw.get('region', 'Pakistan')}"),
-                        period_start=period.start_time.strftime("%Y-%m-%d"),
-                        period_end=period.end_time.strftime("%Y-%m-%d"),
-                        value=str(value), **kw)
+    return violence_row(
+        figure_id=kw.pop(
+            "figure_id", f"m-{month}-{kw.get('measure', 'attacks')}-{kw.get('region', 'Pakistan')}"
+        ),
+        period_start=period.start_time.strftime("%Y-%m-%d"),
+        period_end=period.end_time.strftime("%Y-%m-%d"),
+        value=str(value),
+        **kw,
+    )
 
 
 def _total(figure_id: str, start: str, end: str, granularity: str, value: int, **kw) -> dict:
-    return violence_row(figure_id=figure_id, period_start=start, period_end=end,
-                        granularity=granularity, value=str(value), **kw)
+    return violence_row(
+        figure_id=figure_id,
+        period_start=start,
+        period_end=end,
+        granularity=granularity,
+        value=str(value),
+        **kw,
+    )
 
 
 def _figures(rows):
@@ -31,7 +41,9 @@ def _figures(rows):
 @pytest.fixture
 def checks():
     rows = [
-        _month("2023-01", 10), _month("2023-02", 20), _month("2023-03", 30),
+        _month("2023-01", 10),
+        _month("2023-02", 20),
+        _month("2023-03", 30),
         # a second page gives another February value: the first row (20) is used
         _month("2023-02", 21, figure_id="m-2023-02-b", source_url="https://other.org/p"),
         _month("2023-05", 7),
@@ -42,7 +54,8 @@ def checks():
         _total("span", "2023-01-01", "2023-02-28", "span", 31),
         _total("odd", "2023-01-10", "2023-02-28", "span", 5),
         # another region: its months are not the national months
-        _month("2023-01", 4, region="Balochistan"), _month("2023-02", 5, region="Balochistan"),
+        _month("2023-01", 4, region="Balochistan"),
+        _month("2023-02", 5, region="Balochistan"),
         _month("2023-03", 6, region="Balochistan"),
         _total("q1-bal", "2023-01-01", "2023-03-31", "quarter", 15, region="Balochistan"),
         # a source with totals only has nothing to compare
@@ -91,8 +104,7 @@ def test_differences_come_first_and_summary_counts(checks):
     assert ordered["total_id"].tolist()[:2] == ["q1-b", "span"]  # +3 before +1
     assert ordered["status"].tolist()[-1] == "period is not whole months"
     counts = consistency.summary_counts(table)
-    assert counts == {"total": 8, "complete": 4, "differ": 2, "equal": 2, "incomplete": 3,
-                      "not_months": 1}
+    assert counts == {"total": 8, "complete": 4, "differ": 2, "equal": 2, "incomplete": 3, "not_months": 1}
     sentence = consistency.summary_sentence(table)
     assert "4 have every month published" in sentence and "2 differ" in sentence
     assert "largest difference is +3" in sentence
@@ -109,8 +121,10 @@ def test_check_runs_on_the_bundled_data_and_its_arithmetic_holds():
     figures = reference.load_violence_figures()
     table = consistency.monthly_sum_checks(figures)
     assert len(table) > 0
-    assert (table["months_used"] + table["months_missing"].fillna(0) ==
-            table["months_in_period"].fillna(table["months_used"])).all()
+    assert (
+        table["months_used"] + table["months_missing"].fillna(0)
+        == table["months_in_period"].fillna(table["months_used"])
+    ).all()
     complete = table.loc[table["status"].isin(["equal", "differs"])]
     assert (complete["months_missing"] == 0).all()
     assert (complete["difference"] == complete["published_total"] - complete["sum_of_months"]).all()
@@ -122,13 +136,15 @@ def test_check_runs_on_the_bundled_data_and_its_arithmetic_holds():
         assert len(terms.split(" + ")) == row.months_in_period
         # each term is the first monthly row of that month for the same series
         total = figures.loc[figures["figure_id"] == row.total_id].iloc[0]
-        months = figures.loc[(figures["granularity"] == "month")
-                             & (figures["source_org"] == total["source_org"])
-                             & (figures["measure"] == total["measure"])
-                             & (figures["region"] == total["region"])
-                             & (figures["actor"] == total["actor"])
-                             & (figures["period_start"] >= total["period_start"])
-                             & (figures["period_end"] <= total["period_end"])]
+        months = figures.loc[
+            (figures["granularity"] == "month")
+            & (figures["source_org"] == total["source_org"])
+            & (figures["measure"] == total["measure"])
+            & (figures["region"] == total["region"])
+            & (figures["actor"] == total["actor"])
+            & (figures["period_start"] >= total["period_start"])
+            & (figures["period_end"] <= total["period_end"])
+        ]
         first = months.drop_duplicates("period_start", keep="first")
         assert int(first["value"].sum()) == row.sum_of_months
     incomplete = table.loc[table["status"].str.startswith("months missing")]

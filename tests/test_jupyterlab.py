@@ -44,8 +44,12 @@ class Lab:
 
     def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict | str]:
         data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.base + path, data=data, method=method, headers={
-            "Authorization": f"token {self.token}", "Content-Type": "application/json"})
+        req = urllib.request.Request(
+            self.base + path,
+            data=data,
+            method=method,
+            headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"},
+        )
         try:
             with urllib.request.urlopen(req, timeout=30) as response:
                 text = response.read().decode()
@@ -64,8 +68,13 @@ class Lab:
 def lab_command() -> str:
     """The shell command of `make lab` (its set-up step treated as done), with this
     environment's Jupyter (the tests may run from another virtual environment)."""
-    printed = subprocess.run(["make", "--no-print-directory", "-n", "lab", "-o", ".venv/.installed"],
-                             cwd=paths.PROJECT_ROOT, capture_output=True, text=True, check=True)
+    printed = subprocess.run(
+        ["make", "--no-print-directory", "-n", "lab", "-o", ".venv/.installed"],
+        cwd=paths.PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     command = printed.stdout.replace("\\\n", " ").strip()
     assert command.startswith(".venv/bin/jupyter lab "), command
     return command.replace(".venv/bin/jupyter", shlex.quote(str(Path(sys.executable).parent / "jupyter")), 1)
@@ -76,15 +85,24 @@ def lab(tmp_path_factory):
     port, token = free_port(), secrets.token_hex(24)
     folder = tmp_path_factory.mktemp("jupyterlab")
     log = folder / "server.log"
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(folder / "runtime"),
-           "JUPYTER_CONFIG_DIR": str(folder / "config")}  # no user configuration leaks in
-    extra = ["--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-             "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-             "--LabApp.extension_manager=readonly"]  # never asks a package index
+    env = {
+        **os.environ,
+        "JUPYTER_RUNTIME_DIR": str(folder / "runtime"),
+        "JUPYTER_CONFIG_DIR": str(folder / "config"),
+    }  # no user configuration leaks in
+    extra = [
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        "--LabApp.extension_manager=readonly",
+    ]  # never asks a package index
     command = f"exec {lab_command()} {shlex.join(extra)}"
     with open(log, "w") as out:
-        process = subprocess.Popen(["bash", "-c", command], stdout=out, stderr=subprocess.STDOUT,
-                                   env=env, cwd=paths.PROJECT_ROOT)
+        process = subprocess.Popen(
+            ["bash", "-c", command], stdout=out, stderr=subprocess.STDOUT, env=env, cwd=paths.PROJECT_ROOT
+        )
     server = Lab(process, port, token, log)
     try:
         deadline = time.monotonic() + 90
@@ -138,25 +156,51 @@ def test_every_notebook_opens(lab, notebook):
 
 
 def _message(session: str, code: str) -> dict:
-    return {"header": {"msg_id": uuid.uuid4().hex, "username": "test", "session": session,
-                       "msg_type": "execute_request", "version": "5.3", "date": ""},
-            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-            "content": {"code": code, "silent": False, "store_history": False,
-                        "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}}
+    return {
+        "header": {
+            "msg_id": uuid.uuid4().hex,
+            "username": "test",
+            "session": session,
+            "msg_type": "execute_request",
+            "version": "5.3",
+            "date": "",
+        },
+        "parent_header": {},
+        "metadata": {},
+        "channel": "shell",
+        "buffers": [],
+        "content": {
+            "code": code,
+            "silent": False,
+            "store_history": False,
+            "user_expressions": {},
+            "allow_stdin": False,
+            "stop_on_error": True,
+        },
+    }
 
 
 class KernelSession:
     """A notebook session of the lab with its kernel's websocket channel open."""
 
     def __init__(self, lab: Lab, notebook: Path):
-        status, self.session = lab.request("POST", "/api/sessions", {
-            "path": f"notebooks/{notebook.name}", "type": "notebook", "name": notebook.name,
-            "kernel": {"name": paths.KERNEL_NAME}})
+        status, self.session = lab.request(
+            "POST",
+            "/api/sessions",
+            {
+                "path": f"notebooks/{notebook.name}",
+                "type": "notebook",
+                "name": notebook.name,
+                "kernel": {"name": paths.KERNEL_NAME},
+            },
+        )
         assert status == 201, self.session
         self.lab, self.kernel_id, self.client = lab, self.session["kernel"]["id"], uuid.uuid4().hex
         self.channel = websocket.create_connection(
             f"ws://127.0.0.1:{lab.port}/api/kernels/{self.kernel_id}/channels?session_id={self.client}",
-            header=[f"Authorization: token {lab.token}"], timeout=300)
+            header=[f"Authorization: token {lab.token}"],
+            timeout=300,
+        )
 
     def run(self, code: str) -> dict[str, str]:
         """Execute code; return the text it sent to ``stdout``, ``stderr`` and ``display``
@@ -195,8 +239,9 @@ class KernelSession:
 def test_a_cell_importing_analysis_runs_in_a_kernel_session(lab):
     kernel = KernelSession(lab, NOTEBOOKS[0])
     try:
-        texts = kernel.run("import analysis, analysis.paths\n"
-                           "print(analysis.__version__, analysis.paths.PROJECT_ROOT)")
+        texts = kernel.run(
+            "import analysis, analysis.paths\nprint(analysis.__version__, analysis.paths.PROJECT_ROOT)"
+        )
     finally:
         kernel.close()
     from analysis import __version__

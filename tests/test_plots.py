@@ -28,11 +28,13 @@ def test_every_figure_builder_returns_a_figure():
     events = events_on(["2021-07-02", "2021-10-05", "2021-11"])
     violence = series.violence_series(figures, "PICSS", "attacks")
     engagement = series.engagement_counts(events, start="2021-07", end="2021-10")
-    for fig in (plots.coverage_chart(figures, events),
-                plots.engagement_timeline(events),
-                plots.series_panels([violence]),
-                plots.engagement_and_violence(engagement, violence),
-                plots.period_totals_chart(figures.assign(granularity="year"))):
+    for fig in (
+        plots.coverage_chart(figures, events),
+        plots.engagement_timeline(events),
+        plots.series_panels([violence]),
+        plots.engagement_and_violence(engagement, violence),
+        plots.period_totals_chart(figures.assign(granularity="year")),
+    ):
         assert fig.axes
         matplotlib.pyplot.close(fig)
 
@@ -52,18 +54,43 @@ def test_breakdown_and_claims_charts_draw_what_they_are_given():
     from analysis import claims, schema
     from conftest import text_frame, violence_row
 
-    rows = [violence_row(figure_id=f"r{i}", region=r, actor=a, period_start="2023-01-01",
-                         period_end="2023-12-31", granularity="year", value=str(v))
-            for i, (r, a, v) in enumerate([("Khyber Pakhtunkhwa", "", 300), ("Balochistan", "", 200),
-                                           ("Pakistan", "TTP", 150), ("Pakistan", "", 700)])]
+    rows = [
+        violence_row(
+            figure_id=f"r{i}",
+            region=r,
+            actor=a,
+            period_start="2023-01-01",
+            period_end="2023-12-31",
+            granularity="year",
+            value=str(v),
+        )
+        for i, (r, a, v) in enumerate(
+            [
+                ("Khyber Pakhtunkhwa", "", 300),
+                ("Balochistan", "", 200),
+                ("Pakistan", "TTP", 150),
+                ("Pakistan", "", 700),
+            ]
+        )
+    ]
     figures = schema.parse_violence_figures(text_frame(rows, schema.VIOLENCE_COLUMNS))
     fig = plots.breakdown_chart(figures, "attacks")
     (ax,) = fig.axes
     assert len(ax.collections) == 3  # the national row is not a breakdown
     matplotlib.pyplot.close(fig)
-    claim_rows = [{"claim_id": "cross_border_attacks", "quantity": "q", "value": "1050",
-                   "qualifier": "more than", "period_start": "2023-01", "period_end": "publication",
-                   "category": "violence", "quote": "A quote.", "source": "An article"}]
+    claim_rows = [
+        {
+            "claim_id": "cross_border_attacks",
+            "quantity": "q",
+            "value": "1050",
+            "qualifier": "more than",
+            "period_start": "2023-01",
+            "period_end": "publication",
+            "category": "violence",
+            "quote": "A quote.",
+            "source": "An article",
+        }
+    ]
     table = schema.parse_article_claims(text_frame(claim_rows, schema.CLAIM_COLUMNS))
     checks = claims.check_all(table, events_on(["2023-01-01"]), figures, publication="2023-12")
     fig = plots.claims_evidence_chart(checks)

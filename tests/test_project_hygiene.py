@@ -36,8 +36,9 @@ def test_notebook_is_stored_without_outputs(path):
     notebook = nbformat.read(path, as_version=4)
     for cell in notebook.cells:
         if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None, \
+            assert cell.outputs == [] and cell.execution_count is None, (
                 f"{path.name}: strip outputs before committing"
+            )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -75,10 +76,14 @@ def test_users_named_dependencies_are_present():
     assert {"jupyterlab", "pandas", "matplotlib", "seaborn", "statsmodels", "papermill"} <= names
 
 
-@pytest.mark.parametrize("command", [
-    [sys.executable, "-m", "analysis", "--help"],
-    [str(Path(sys.executable).parent / "analysis"), "--help"],
-], ids=["python -m analysis", "console script"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [sys.executable, "-m", "analysis", "--help"],
+        [str(Path(sys.executable).parent / "analysis"), "--help"],
+    ],
+    ids=["python -m analysis", "console script"],
+)
 def test_command_line_entry_points(command):
     result = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
@@ -95,9 +100,27 @@ def test_project_kernel_is_registered():
 def test_ruff_finds_nothing():
     """CI's lint step: the rule set in pyproject.toml, over code and notebooks."""
     ruff = Path(sys.executable).parent / "ruff"
-    result = subprocess.run([str(ruff), "check", "--no-cache", "--output-format=concise", "."],
-                            cwd=paths.PROJECT_ROOT, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [str(ruff), "check", "--no-cache", "--output-format=concise", "."],
+        cwd=paths.PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_leaves_the_tree_as_it_is():
+    """CI's format step: code and notebooks are as `ruff format` writes them (the pre-commit hook)."""
+    ruff = Path(sys.executable).parent / "ruff"
+    result = subprocess.run(
+        [str(ruff), "format", "--check", "--no-cache", "."],
+        cwd=paths.PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, "run `.venv/bin/ruff format .`:\n" + result.stdout + result.stderr
 
 
 def test_pre_commit_runs_ruff_and_nbstripout_from_the_locked_environment():
@@ -108,9 +131,13 @@ def test_pre_commit_runs_ruff_and_nbstripout_from_the_locked_environment():
         tool = hook["entry"].split()[0]
         assert (paths.PROJECT_ROOT / tool).parent == paths.PROJECT_ROOT / ".venv" / "bin"
         assert (Path(sys.executable).parent / Path(tool).name).exists(), f"{tool} is not installed"
-    result = subprocess.run([str(Path(sys.executable).parent / "pre-commit"), "validate-config",
-                             ".pre-commit-config.yaml"], cwd=paths.PROJECT_ROOT,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "pre-commit"), "validate-config", ".pre-commit-config.yaml"],
+        cwd=paths.PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -122,13 +149,17 @@ def test_notebooks_readme_lists_every_notebook():
 
 def test_the_nbstripout_hook_leaves_the_stored_notebooks_unchanged():
     config = yaml.safe_load((paths.PROJECT_ROOT / ".pre-commit-config.yaml").read_text())
-    entry = next(hook["entry"] for repo in config["repos"] for hook in repo["hooks"]
-                 if hook["id"] == "nbstripout").split()
+    entry = next(
+        hook["entry"] for repo in config["repos"] for hook in repo["hooks"] if hook["id"] == "nbstripout"
+    ).split()
     tool = str(Path(sys.executable).parent / Path(entry[0]).name)
-    notebooks = [*map(str, NOTEBOOKS), *map(str, (paths.PROJECT_ROOT / "tests" / "fixtures"
-                                                  / "notebooks").glob("*.ipynb"))]
-    result = subprocess.run([tool, *entry[1:], "--verify", *notebooks], capture_output=True,
-                            text=True, timeout=120)
+    notebooks = [
+        *map(str, NOTEBOOKS),
+        *map(str, (paths.PROJECT_ROOT / "tests" / "fixtures" / "notebooks").glob("*.ipynb")),
+    ]
+    result = subprocess.run(
+        [tool, *entry[1:], "--verify", *notebooks], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

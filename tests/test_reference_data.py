@@ -67,10 +67,10 @@ def test_aggregates_table_loads_and_is_documented():
 
 def test_every_published_row_is_dated_or_says_why(events, figures):
     """Each cited page has its publication date, or the row's note says it was not established."""
-    for table, note in ((figures.loc[figures["basis"] == "published"], "scope_note"),
-                        (events, "date_note")):
-        undated = table.loc[table["source_date"].map(lambda t: "" in schema.source_dates(t)
-                                                     or not schema.source_dates(t))]
+    for table, note in ((figures.loc[figures["basis"] == "published"], "scope_note"), (events, "date_note")):
+        undated = table.loc[
+            table["source_date"].map(lambda t: "" in schema.source_dates(t) or not schema.source_dates(t))
+        ]
         assert undated[note].str.contains(schema.DATE_NOT_ESTABLISHED, regex=False).all()
     assert (figures["source_date"] != "").sum() >= 150
 

@@ -13,8 +13,14 @@ from analysis.series import RegularSeries
 
 def make_series(values, start="2020-01", label="x") -> RegularSeries:
     index = pd.period_range(start=start, periods=len(values), freq="M")
-    return RegularSeries(values=pd.Series(values, index=index, dtype=float), label=label,
-                         frequency="M", source="test", measure="count", basis="simulated")
+    return RegularSeries(
+        values=pd.Series(values, index=index, dtype=float),
+        label=label,
+        frequency="M",
+        source="test",
+        measure="count",
+        basis="simulated",
+    )
 
 
 def test_monotone_relation_gives_rho_one_with_tight_interval():
@@ -65,7 +71,7 @@ def test_differences_never_bridge_gaps():
 def test_refuses_below_minimum_with_reason_and_n():
     x = np.arange(30, dtype=float)
     y = np.full(30, np.nan)
-    y[:MIN_PAIRED_PERIODS - 1] = np.arange(MIN_PAIRED_PERIODS - 1)
+    y[: MIN_PAIRED_PERIODS - 1] = np.arange(MIN_PAIRED_PERIODS - 1)
     with pytest.raises(InsufficientData) as info:
         rank_association(make_series(x), make_series(y, label="y"))
     assert info.value.n == MIN_PAIRED_PERIODS - 1

@@ -13,12 +13,25 @@ def test_granger_table_shape_names_and_direction(reacting_pair):
     engagement, violence, brk = reacting_pair
     for method in ("countlag", "var"):
         table = relations.granger_both_ways(engagement, violence, break_date=brk, method=method)
-        assert list(table.columns)[:10] == ["cause", "effect", "lag_order", "statistic", "df_num",
-                                            "df_denom", "p_value", "q_value", "method", "n"]
+        assert list(table.columns)[:10] == [
+            "cause",
+            "effect",
+            "lag_order",
+            "statistic",
+            "df_num",
+            "df_denom",
+            "p_value",
+            "q_value",
+            "method",
+            "n",
+        ]
         _check_reacting_direction(table)
     assert table["method"].iloc[0].startswith("VAR")
-    assert relations.granger_both_ways(engagement, violence, break_date=brk)["method"].str.startswith(
-        "count-lag").all()
+    assert (
+        relations.granger_both_ways(engagement, violence, break_date=brk)["method"]
+        .str.startswith("count-lag")
+        .all()
+    )
 
 
 def _check_reacting_direction(table):
@@ -34,9 +47,11 @@ def _check_reacting_direction(table):
 def test_granger_accepts_datetime_and_period_indexes_identically(reacting_pair):
     engagement, violence, brk = reacting_pair
     by_period = relations.granger_both_ways(engagement, violence, break_date=brk)
-    by_date = relations.granger_both_ways(engagement.set_axis(engagement.index.to_timestamp()),
-                                          violence.set_axis(violence.index.to_timestamp()),
-                                          break_date=brk)
+    by_date = relations.granger_both_ways(
+        engagement.set_axis(engagement.index.to_timestamp()),
+        violence.set_axis(violence.index.to_timestamp()),
+        break_date=brk,
+    )
     pd.testing.assert_frame_equal(by_period, by_date)
 
 
@@ -64,11 +79,15 @@ def test_var_diagnostics_and_impulse_responses(reacting_pair):
     engagement, violence, brk = reacting_pair
     analysis = relations.fit_var(engagement, violence, break_date=brk)
     assert analysis.stable
-    assert {"trend", "level_change", "slope_change", "season_sin_1", "season_cos_1"} <= set(analysis.exog_terms)
+    assert {"trend", "level_change", "slope_change", "season_sin_1", "season_cos_1"} <= set(
+        analysis.exog_terms
+    )
     assert 0 <= analysis.whiteness["p_value"] <= 1 and 0 <= analysis.instantaneous["p_value"] <= 1
     irf = relations.impulse_responses(analysis, horizon=6, repl=100)
     assert irf["ordering"].nunique() == 2
-    assert ((irf["lower"] <= irf["response_value"] + 1e-9) & (irf["response_value"] <= irf["upper"] + 1e-9)).mean() > 0.9
+    assert (
+        (irf["lower"] <= irf["response_value"] + 1e-9) & (irf["response_value"] <= irf["upper"] + 1e-9)
+    ).mean() > 0.9
     one = irf[(irf["impulse"] == "violence") & (irf["response"] == "engagement") & (irf["horizon"] == 1)]
     assert (one["lower"] > 0).all()  # violence raises engagement a month later, in both orderings
     fevd = relations.variance_decomposition(analysis, horizon=6)
@@ -87,7 +106,7 @@ def test_prewhitened_ccf_labels_the_leading_series(reacting_pair):
     assert (wrong_way["q_value"] > 0.05).all()
     first = table.iloc[0]  # the band is the 5% critical correlation of a t test with the lag's own df
     t_crit = stats.t.ppf(0.975, first["df"])
-    assert np.isclose(first["band"], t_crit / np.sqrt(first["df"] + t_crit ** 2))
+    assert np.isclose(first["band"], t_crit / np.sqrt(first["df"] + t_crit**2))
     assert (table["df"] < table["n"] - 6).all()  # constant, trend, level, slope, two harmonics, AR
 
 
@@ -108,8 +127,9 @@ def test_lead_lag_words():
 
 
 def monthly(values, start="2015-01", name="violence"):
-    return pd.Series(np.asarray(values, float), index=pd.period_range(start, periods=len(values), freq="M"),
-                     name=name)
+    return pd.Series(
+        np.asarray(values, float), index=pd.period_range(start, periods=len(values), freq="M"), name=name
+    )
 
 
 def test_event_window_finds_a_planted_rise_and_not_a_random_one():
@@ -118,7 +138,7 @@ def test_event_window_finds_a_planted_rise_and_not_a_random_one():
     events = list(range(10, 190, 12))
     planted = base.copy()
     for e in events:
-        planted[e + 1:e + 3] += 15
+        planted[e + 1 : e + 3] += 15
     series = monthly(planted)
     periods = series.index[events]
     result = relations.event_window_test(series, periods, k=2, n_placebo=3000, seed=1, break_date=None)

@@ -38,14 +38,28 @@ def project(tmp_path, monkeypatch):
     monkeypatch.setattr(cache, "PACKAGE_SOURCE_DIR", package)
     versions = {"python": "cpython 3.11.7", "pandas": "2.2.0"}
     monkeypatch.setattr(cache, "dependency_versions", lambda: dict(versions))
-    report_set = ReportSet(notebooks_dir=str(notebooks), reports=[
-        ReportSpec(name="one", notebook="parameters_fixture.ipynb", title="One",
-                   parameters={"frequency": "M", "data_path": str(data)}),
-        ReportSpec(name="two", notebook="parameters_fixture.ipynb", title="Two",
-                   parameters={"frequency": "Q"}),
-    ])
-    return {"set": report_set, "notebook": notebooks / "parameters_fixture.ipynb", "data": data,
-            "package": package, "versions": versions, "out": tmp_path / "reports"}
+    report_set = ReportSet(
+        notebooks_dir=str(notebooks),
+        reports=[
+            ReportSpec(
+                name="one",
+                notebook="parameters_fixture.ipynb",
+                title="One",
+                parameters={"frequency": "M", "data_path": str(data)},
+            ),
+            ReportSpec(
+                name="two", notebook="parameters_fixture.ipynb", title="Two", parameters={"frequency": "Q"}
+            ),
+        ],
+    )
+    return {
+        "set": report_set,
+        "notebook": notebooks / "parameters_fixture.ipynb",
+        "data": data,
+        "package": package,
+        "versions": versions,
+        "out": tmp_path / "reports",
+    }
 
 
 @pytest.fixture
@@ -55,20 +69,28 @@ def executed(monkeypatch):
 
     def fake(job):
         ran.append(job.name)
-        job.html_path.write_text(f"<p>{job.name} {json.dumps(job.parameters)} {len(ran)}</p>",
-                                 encoding="utf-8")
+        job.html_path.write_text(
+            f"<p>{job.name} {json.dumps(job.parameters)} {len(ran)}</p>", encoding="utf-8"
+        )
         job.ipynb_path.write_text("{}", encoding="utf-8")
-        return BuildResult(name=job.name, title=job.title, notebook=job.notebook,
-                           parameters=job.parameters, status="built", seconds=0.5,
-                           html_path=job.html_path, ipynb_path=job.ipynb_path, built_at="now")
+        return BuildResult(
+            name=job.name,
+            title=job.title,
+            notebook=job.notebook,
+            parameters=job.parameters,
+            status="built",
+            seconds=0.5,
+            html_path=job.html_path,
+            ipynb_path=job.ipynb_path,
+            built_at="now",
+        )
 
     monkeypatch.setattr(build_module, "_execute", fake)
     return ran
 
 
 def build(project, **options):
-    return {r.name: r for r in build_reports(project["set"], reports_dir=project["out"], jobs=1,
-                                             **options)}
+    return {r.name: r for r in build_reports(project["set"], reports_dir=project["out"], jobs=1, **options)}
 
 
 def test_unchanged_inputs_reuse_the_outputs(project, executed):
@@ -107,13 +129,17 @@ def _upgrade_dependency(project):
     project["versions"]["pandas"] = "2.3.0"
 
 
-@pytest.mark.parametrize("change, rebuilt, reason", [
-    (_edit_notebook, ["one", "two"], "notebook changed"),
-    (_edit_parameters, ["one"], "title or parameters changed"),
-    (_edit_data, ["one"], "data changed: "),
-    (_edit_package, ["one", "two"], "package source changed"),
-    (_upgrade_dependency, ["one", "two"], "dependency versions changed: pandas 2.2.0 → 2.3.0"),
-], ids=["notebook", "parameters", "data file", "package source", "dependency version"])
+@pytest.mark.parametrize(
+    "change, rebuilt, reason",
+    [
+        (_edit_notebook, ["one", "two"], "notebook changed"),
+        (_edit_parameters, ["one"], "title or parameters changed"),
+        (_edit_data, ["one"], "data changed: "),
+        (_edit_package, ["one", "two"], "package source changed"),
+        (_upgrade_dependency, ["one", "two"], "dependency versions changed: pandas 2.2.0 → 2.3.0"),
+    ],
+    ids=["notebook", "parameters", "data file", "package source", "dependency version"],
+)
 def test_each_kind_of_input_change_rebuilds(project, executed, change, rebuilt, reason):
     build(project)
     executed.clear()
@@ -177,13 +203,16 @@ def test_failed_report_is_tried_again(project, executed, monkeypatch):
     assert executed == ["two"] and results["one"].status == "reused"
 
 
-@pytest.mark.parametrize("damage", [
-    lambda text: text[: len(text) // 2],  # truncated (a build killed while writing, a full disk)
-    lambda text: "{not json",
-    lambda text: json.dumps({"format": cache.CACHE_FORMAT, "reports": [], "files": {}}),
-], ids=["truncated", "not JSON", "wrong structure"])
-def test_a_corrupt_manifest_is_reported_in_one_line_and_everything_rebuilt(project, executed,
-                                                                           damage):
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: text[: len(text) // 2],  # truncated (a build killed while writing, a full disk)
+        lambda text: "{not json",
+        lambda text: json.dumps({"format": cache.CACHE_FORMAT, "reports": [], "files": {}}),
+    ],
+    ids=["truncated", "not JSON", "wrong structure"],
+)
+def test_a_corrupt_manifest_is_reported_in_one_line_and_everything_rebuilt(project, executed, damage):
     build(project)
     manifest = project["out"] / cache.CACHE_FILE_NAME
     manifest.write_text(damage(manifest.read_text(encoding="utf-8")), encoding="utf-8")
@@ -214,9 +243,12 @@ def _sets(tmp_path, project):
     files = []
     for name in ("main", "other"):
         path = tmp_path / f"{name}.yaml"
-        path.write_text(f"notebooks_dir: {folder}\nreports:\n"
-                        f"  - {{name: {name}_report, notebook: parameters_fixture.ipynb,"
-                        f" title: {name}}}\n", encoding="utf-8")
+        path.write_text(
+            f"notebooks_dir: {folder}\nreports:\n"
+            f"  - {{name: {name}_report, notebook: parameters_fixture.ipynb,"
+            f" title: {name}}}\n",
+            encoding="utf-8",
+        )
         files.append(load_report_set(path))
     return files
 
@@ -227,9 +259,11 @@ def test_another_report_set_does_not_clobber_the_folder(tmp_path, project, execu
     build_reports(main, reports_dir=out, jobs=1)
     index = (out / "index.html").read_bytes()
     manifest = (out / cache.CACHE_FILE_NAME).read_bytes()
-    with pytest.raises(build_module.ForeignReportSetError,
-                       match=r"holds the reports of .*main.yaml, not .*other.yaml; build .*other"
-                             r".yaml into another folder with --output DIR"):
+    with pytest.raises(
+        build_module.ForeignReportSetError,
+        match=r"holds the reports of .*main.yaml, not .*other.yaml; build .*other"
+        r".yaml into another folder with --output DIR",
+    ):
         build_reports(other, reports_dir=out, jobs=1)
     assert (out / "index.html").read_bytes() == index
     assert (out / cache.CACHE_FILE_NAME).read_bytes() == manifest
@@ -272,12 +306,15 @@ def test_a_stale_lock_is_taken_over_with_a_warning(project, executed):
 
     project["out"].mkdir()
     (project["out"] / lock.LOCK_FILE_NAME).write_text(
-        json.dumps({"pid": 999999999, "started": "2024-01-01 00:00:00", "command": "analysis build"}))
+        json.dumps({"pid": 999999999, "started": "2024-01-01 00:00:00", "command": "analysis build"})
+    )
     warnings = []
     results = build(project, warn=warnings.append)
     assert {r.status for r in results.values()} == {"built"}
-    assert warnings == [f"took over the lock of {project['out']} left by PID 999999999 "
-                        "(analysis build, started 2024-01-01 00:00:00), which is no longer running"]
+    assert warnings == [
+        f"took over the lock of {project['out']} left by PID 999999999 "
+        "(analysis build, started 2024-01-01 00:00:00), which is no longer running"
+    ]
     assert not (project["out"] / lock.LOCK_FILE_NAME).exists()
 
 
@@ -305,8 +342,7 @@ def test_a_full_disk_when_writing_the_index_keeps_the_old_index(project, execute
 
 
 @pytest.mark.parametrize("how", ["hook", "chmod"])
-def test_an_unwritable_folder_is_one_line_and_exit_status_4(tmp_path, project, executed,
-                                                            monkeypatch, how):
+def test_an_unwritable_folder_is_one_line_and_exit_status_4(tmp_path, project, executed, monkeypatch, how):
     from typer.testing import CliRunner
 
     from analysis.cli import app
@@ -323,13 +359,15 @@ def test_an_unwritable_folder_is_one_line_and_exit_status_4(tmp_path, project, e
             pytest.skip("root writes into read-only folders")
         out.chmod(0o555)
     try:
-        result = CliRunner().invoke(app, ["build", "--force", "--config", str(main.source),
-                                          "--output", str(out)])
+        result = CliRunner().invoke(
+            app, ["build", "--force", "--config", str(main.source), "--output", str(out)]
+        )
     finally:
         out.chmod(0o755)
     assert result.exit_code == 4
-    assert result.output.strip() == (f"error: cannot write {out}: Permission denied; nothing was "
-                                     "built, the folder is unchanged")
+    assert result.output.strip() == (
+        f"error: cannot write {out}: Permission denied; nothing was built, the folder is unchanged"
+    )
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
 
 
@@ -358,12 +396,18 @@ def test_data_files_are_the_reference_dataset_and_path_parameters(tmp_path):
     folder = tmp_path / "raw"
     folder.mkdir()
     (folder / "a.csv").write_text("x\n")
-    files = cache.data_files_for({"violence_path": "data/other.csv", "ucdp_path": str(folder),
-                                  "label": "not a path", "engagement_path": ""})
+    files = cache.data_files_for(
+        {
+            "violence_path": "data/other.csv",
+            "ucdp_path": str(folder),
+            "label": "not a path",
+            "engagement_path": "",
+        }
+    )
     reference_csvs = sorted(paths.REFERENCE_DIR.glob("*.csv"))
-    assert files[:len(reference_csvs)] == reference_csvs
+    assert files[: len(reference_csvs)] == reference_csvs
     assert paths.ENGAGEMENT_EVENTS_CSV in files and paths.VIOLENCE_FIGURES_CSV in files
-    assert files[len(reference_csvs):] == [paths.PROJECT_ROOT / "data/other.csv", folder / "a.csv"]
+    assert files[len(reference_csvs) :] == [paths.PROJECT_ROOT / "data/other.csv", folder / "a.csv"]
 
 
 def test_dependency_versions_name_python_and_the_declared_dependencies():
@@ -381,16 +425,28 @@ def test_real_build_then_cached_rebuild_starts_no_notebook_machinery(tmp_path):
     notebooks.mkdir()
     shutil.copy(FIXTURE_NOTEBOOKS / "parameters_fixture.ipynb", notebooks)
     config = tmp_path / "set.yaml"
-    config.write_text(f"notebooks_dir: {notebooks}\nreports:\n"
-                      "  - {name: monthly, notebook: parameters_fixture.ipynb, title: Monthly}\n"
-                      "  - {name: quarterly, notebook: parameters_fixture.ipynb, title: Quarterly,"
-                      " parameters: {frequency: Q}}\n", encoding="utf-8")
+    config.write_text(
+        f"notebooks_dir: {notebooks}\nreports:\n"
+        "  - {name: monthly, notebook: parameters_fixture.ipynb, title: Monthly}\n"
+        "  - {name: quarterly, notebook: parameters_fixture.ipynb, title: Quarterly,"
+        " parameters: {frequency: Q}}\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "reports"
-    command = [sys.executable, "-c",
-               "import sys\nfrom analysis.cli import app\ntry:\n    app()\nexcept SystemExit as e:\n"
-               "    heavy = sorted(m for m in ('papermill', 'nbconvert', 'jupyter_client', 'pandas')"
-               " if m in sys.modules)\n    print('HEAVY', heavy)\n    raise\n",
-               "build", "--config", str(config), "--output", str(out), "--jobs", "2"]
+    command = [
+        sys.executable,
+        "-c",
+        "import sys\nfrom analysis.cli import app\ntry:\n    app()\nexcept SystemExit as e:\n"
+        "    heavy = sorted(m for m in ('papermill', 'nbconvert', 'jupyter_client', 'pandas')"
+        " if m in sys.modules)\n    print('HEAVY', heavy)\n    raise\n",
+        "build",
+        "--config",
+        str(config),
+        "--output",
+        str(out),
+        "--jobs",
+        "2",
+    ]
     env = {**os.environ, "CI": "1"}
     first = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
     assert first.returncode == 0, first.stdout + first.stderr

@@ -38,18 +38,30 @@ reports:
 def test_shipped_report_set_is_valid():
     shipped = load_report_set(paths.REPORT_SET_FILE)
     names = [r.name for r in shipped.expanded()]
-    assert names[:4] == ["data_overview", "engagement_and_attacks", "engagement_and_fatalities",
-                         "engagement_and_attacks_quarterly"]
+    assert names[:4] == [
+        "data_overview",
+        "engagement_and_attacks",
+        "engagement_and_fatalities",
+        "engagement_and_attacks_quarterly",
+    ]
 
 
 def test_grid_expands_in_place_in_a_deterministic_order():
     reports = report_set(GRID).expanded()
     assert [r.name for r in reports] == [
-        "overview", "engagement_attacks_m", "engagement_attacks_q", "engagement_fatalities_m",
-        "engagement_fatalities_q", "last"]
+        "overview",
+        "engagement_attacks_m",
+        "engagement_attacks_q",
+        "engagement_fatalities_m",
+        "engagement_fatalities_q",
+        "last",
+    ]
     assert reports[2].title == "Engagement and violence (violence_measure: attacks, frequency: Q)"
-    assert reports[2].parameters == {"violence_source": "PICSS", "violence_measure": "attacks",
-                                     "frequency": "Q"}
+    assert reports[2].parameters == {
+        "violence_source": "PICSS",
+        "violence_measure": "attacks",
+        "frequency": "Q",
+    }
 
 
 def test_defaults_are_merged_under_each_reports_own_parameters():
@@ -72,34 +84,56 @@ reports:
 """)
     reports = rs.expanded()
     assert [r.name for r in reports] == [
-        "picss_none", "picss_pakistan-afghanistan", "picss_a-b",
-        "satp-south-asia_none", "satp-south-asia_pakistan-afghanistan", "satp-south-asia_a-b"]
+        "picss_none",
+        "picss_pakistan-afghanistan",
+        "picss_a-b",
+        "satp-south-asia_none",
+        "satp-south-asia_pakistan-afghanistan",
+        "satp-south-asia_a-b",
+    ]
     assert reports[1].title == "PICSS: engagement Pakistan→Afghanistan"
-    assert reports[1].parameters == {"violence_source": "PICSS",
-                                     "engagement_directions": ["Pakistan→Afghanistan"]}
+    assert reports[1].parameters == {
+        "violence_source": "PICSS",
+        "engagement_directions": ["Pakistan→Afghanistan"],
+    }
 
 
-@pytest.mark.parametrize("value, slug", [
-    ("Q", "q"), ("../../etc/passwd", "etc-passwd"), ("", "none"), ([], "none"), (True, "true"),
-    (2000, "2000"), (0.5, "0-5"), (["x/y", ".."], "x-y-none"),
-])
+@pytest.mark.parametrize(
+    "value, slug",
+    [
+        ("Q", "q"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("", "none"),
+        ([], "none"),
+        (True, "true"),
+        (2000, "2000"),
+        (0.5, "0-5"),
+        (["x/y", ".."], "x-y-none"),
+    ],
+)
 def test_value_slugs_are_safe_file_name_parts(value, slug):
     assert value_slug(value) == slug
 
 
-@pytest.mark.parametrize("entry, message", [
-    ("{name: ../escape, notebook: x.ipynb, title: X}", "not a valid report name"),
-    ("{name: a/b, notebook: x.ipynb, title: X}", "not a valid report name"),
-    ("{name: a..b, notebook: x.ipynb, title: X}", "not a valid report name"),
-    ("{name: index, notebook: x.ipynb, title: X}", "reserved"),
-    ("{name: ok, notebook: ../x.ipynb, title: X}", "no directories"),
-    ("{name: ok, notebook: x.ipynb, title: X, colour: red}", "Extra inputs are not permitted"),
-    ("{name: '../{f}', notebook: x.ipynb, title: X, grid: {f: [a]}}", "not a valid report name"),
-    ("{name: 'g_{nope}', notebook: x.ipynb, title: X, grid: {f: [a]}}", "not grid parameters"),
-    ("{name: g, notebook: x.ipynb, title: X, grid: {f: []}}", "no values listed"),
-    ("{name: g, notebook: x.ipynb, title: X, grid: {f: a}}", "valid list"),
-    ("{name: g, notebook: x.ipynb, title: X, parameters: {f: b}, grid: {f: [a]}}", "list each parameter once"),
-])
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ("{name: ../escape, notebook: x.ipynb, title: X}", "not a valid report name"),
+        ("{name: a/b, notebook: x.ipynb, title: X}", "not a valid report name"),
+        ("{name: a..b, notebook: x.ipynb, title: X}", "not a valid report name"),
+        ("{name: index, notebook: x.ipynb, title: X}", "reserved"),
+        ("{name: ok, notebook: ../x.ipynb, title: X}", "no directories"),
+        ("{name: ok, notebook: x.ipynb, title: X, colour: red}", "Extra inputs are not permitted"),
+        ("{name: '../{f}', notebook: x.ipynb, title: X, grid: {f: [a]}}", "not a valid report name"),
+        ("{name: 'g_{nope}', notebook: x.ipynb, title: X, grid: {f: [a]}}", "not grid parameters"),
+        ("{name: g, notebook: x.ipynb, title: X, grid: {f: []}}", "no values listed"),
+        ("{name: g, notebook: x.ipynb, title: X, grid: {f: a}}", "valid list"),
+        (
+            "{name: g, notebook: x.ipynb, title: X, parameters: {f: b}, grid: {f: [a]}}",
+            "list each parameter once",
+        ),
+    ],
+)
 def test_invalid_entries_are_rejected_naming_the_field(tmp_path, entry, message):
     with pytest.raises(ReportSetError) as caught:
         load_report_set(write(tmp_path, f"reports:\n  - {entry}\n"))
@@ -108,8 +142,10 @@ def test_invalid_entries_are_rejected_naming_the_field(tmp_path, entry, message)
 
 
 def test_names_must_stay_unique_after_grids_expand(tmp_path):
-    text = ("reports:\n  - {name: g_a, notebook: x.ipynb, title: X}\n"
-            "  - {name: g, notebook: x.ipynb, title: X, grid: {f: [a, b]}}\n")
+    text = (
+        "reports:\n  - {name: g_a, notebook: x.ipynb, title: X}\n"
+        "  - {name: g, notebook: x.ipynb, title: X, grid: {f: [a, b]}}\n"
+    )
     with pytest.raises(ReportSetError, match=r"repeated: \['g_a'\]"):
         load_report_set(write(tmp_path, text))
 
@@ -130,8 +166,12 @@ def test_plan_fixes_outputs_inside_the_output_folder(tmp_path):
     record = planned[1].as_json()
     assert set(record) == {"name", "notebook", "parameters", "output"}
     assert record["notebook"] == "notebooks/03_engagement_and_violence.ipynb"
-    assert record["parameters"] == {"start": "2021-08", "frequency": "M", "violence_source": "PICSS",
-                                    "violence_measure": "attacks"}
+    assert record["parameters"] == {
+        "start": "2021-08",
+        "frequency": "M",
+        "violence_source": "PICSS",
+        "violence_measure": "attacks",
+    }
 
 
 def test_only_selects_by_name_and_rejects_unknown_names(tmp_path):
@@ -148,10 +188,14 @@ def test_the_readme_example_is_a_valid_report_set(tmp_path):
     from analysis.reporting.build import parameter_errors
 
     readme = (paths.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme[readme.index("### The report-set file"):]
-    example = section[section.index("```yaml") + len("```yaml"):section.index("```\n", 10)]
+    section = readme[readme.index("### The report-set file") :]
+    example = section[section.index("```yaml") + len("```yaml") : section.index("```\n", 10)]
     rs = report_set(example)
     assert [r.name for r in rs.expanded()] == [
-        "data_overview", "engagement_attacks_m", "engagement_attacks_q",
-        "engagement_fatalities_m", "engagement_fatalities_q"]
+        "data_overview",
+        "engagement_attacks_m",
+        "engagement_attacks_q",
+        "engagement_fatalities_m",
+        "engagement_fatalities_q",
+    ]
     assert parameter_errors(plan_reports(rs, tmp_path)) == {}

@@ -13,69 +13,101 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from analysis.reporting import atomic
-from analysis.reporting.pages import (BuildResult, Provenance, failing_cell, failure_html,
-                                      headings, index_html, table_of_contents, unique_heading_ids)
+from analysis.reporting.pages import (
+    BuildResult,
+    Provenance,
+    failing_cell,
+    failure_html,
+    headings,
+    index_html,
+    table_of_contents,
+    unique_heading_ids,
+)
 from analysis.reporting.progress import LiveProgress, PlainProgress, make_progress
 
-PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
 
 
 def executed_notebook() -> nbformat.NotebookNode:
     """An executed notebook in the collection's shape: title, parameters, loading, Summary, sections."""
+
     def shown(cell, **data):
         cell.outputs = [new_output("display_data", data=data)]
         cell.execution_count = 1
         return cell
 
-    return new_notebook(cells=[
-        new_markdown_cell("# Does engagement move with violence?\n\nWhat this report does."),
-        new_code_cell('start: str = "2021-08"  # first month', metadata={"tags": ["parameters"]}),
-        new_code_cell("secret_loading_code = load_everything()"),
-        new_markdown_cell("## Summary"),
-        shown(new_code_cell("display(Markdown(summary_text))"),
-              **{"text/markdown": "- The plain-language finding."}),
-        new_markdown_cell("## Method\n\n### Details\n\nText.\n\n### Details\n\nMore."),
-        shown(new_code_cell("plots.show_figure(fig)"), **{"text/html": (
-            f'<figure class="report-figure"><img src="data:image/png;base64,{PNG}" alt="A line">'
-            "<figcaption><em>Figure 1. A caption.</em></figcaption></figure>")}),
-        new_markdown_cell("## Results"),
-        shown(new_code_cell("display(table)"), **{"image/png": PNG, "text/plain": "<Figure>"}),
-    ])
+    return new_notebook(
+        cells=[
+            new_markdown_cell("# Does engagement move with violence?\n\nWhat this report does."),
+            new_code_cell('start: str = "2021-08"  # first month', metadata={"tags": ["parameters"]}),
+            new_code_cell("secret_loading_code = load_everything()"),
+            new_markdown_cell("## Summary"),
+            shown(
+                new_code_cell("display(Markdown(summary_text))"),
+                **{"text/markdown": "- The plain-language finding."},
+            ),
+            new_markdown_cell("## Method\n\n### Details\n\nText.\n\n### Details\n\nMore."),
+            shown(
+                new_code_cell("plots.show_figure(fig)"),
+                **{
+                    "text/html": (
+                        f'<figure class="report-figure"><img src="data:image/png;base64,{PNG}" alt="A line">'
+                        "<figcaption><em>Figure 1. A caption.</em></figcaption></figure>"
+                    )
+                },
+            ),
+            new_markdown_cell("## Results"),
+            shown(new_code_cell("display(table)"), **{"image/png": PNG, "text/plain": "<Figure>"}),
+        ]
+    )
 
 
 PROVENANCE = Provenance(
-    commit="abc1234", notebook="03_x.ipynb", notebook_sha256="f" * 64,
-    data_sha256={"data/reference/violence_figures.csv": "a" * 64,
-                 "data/reference/engagement_events.csv": "b" * 64},
+    commit="abc1234",
+    notebook="03_x.ipynb",
+    notebook_sha256="f" * 64,
+    data_sha256={
+        "data/reference/violence_figures.csv": "a" * 64,
+        "data/reference/engagement_events.csv": "b" * 64,
+    },
     parameters={"frequency": "Q"},
     versions={"python": "3.11.7", "pandas": "2.2.0", "statsmodels": "0.14.1", "papermill": "2.6.0"},
     generated="2025-01-02 03:04",
-    declared={"frequency": {"default": '"M"', "help": "allowed: M, Q"},
-              "start": {"default": '"2021-08"', "help": "first month"}})
+    declared={
+        "frequency": {"default": '"M"', "help": "allowed: M, Q"},
+        "start": {"default": '"2021-08"', "help": "first month"},
+    },
+)
 
 
 @pytest.fixture(scope="module")
 def page():
     from analysis.reporting.execute import notebook_to_html
 
-    return notebook_to_html(executed_notebook(), "Engagement and attacks (quarterly)", PROVENANCE,
-                            "engagement.ipynb")
+    return notebook_to_html(
+        executed_notebook(), "Engagement and attacks (quarterly)", PROVENANCE, "engagement.ipynb"
+    )
 
 
 def test_title_date_summary_then_contents_then_body(page):
-    order = [page.index("<h1>Engagement and attacks (quarterly)</h1>"),
-             page.index("Does engagement move with violence?"),  # the notebook's title, as subtitle
-             page.index("Generated 2025-01-02 03:04"),
-             page.index('id="Summary"'), page.index("The plain-language finding."),
-             page.index('<nav class="report-toc"'),
-             page.index("What this report does."), page.index('id="Method"'),
-             page.index('id="Results"'), page.index('id="provenance"')]
+    order = [
+        page.index("<h1>Engagement and attacks (quarterly)</h1>"),
+        page.index("Does engagement move with violence?"),  # the notebook's title, as subtitle
+        page.index("Generated 2025-01-02 03:04"),
+        page.index('id="Summary"'),
+        page.index("The plain-language finding."),
+        page.index('<nav class="report-toc"'),
+        page.index("What this report does."),
+        page.index('id="Method"'),
+        page.index('id="Results"'),
+        page.index('id="provenance"'),
+    ]
     assert order == sorted(order)
     assert page.count("<h1") == 1
 
 
 def test_contents_link_every_h2_and_h3_to_a_unique_anchor(page):
-    toc = page[page.index('<nav class="report-toc"'):page.index("</nav>")]
+    toc = page[page.index('<nav class="report-toc"') : page.index("</nav>")]
     targets = re.findall(r'href="#([^"]+)"', toc)
     assert targets == ["Summary", "Method", "Details", "Details-2", "Results", "provenance"]
     ids = re.findall(r'\bid="([^"]+)"', page)
@@ -101,7 +133,7 @@ def test_figures_keep_caption_and_alt_text(page):
 
 
 def test_provenance_footer(page):
-    footer = page[page.index('id="provenance"'):]
+    footer = page[page.index('id="provenance"') :]
     assert "git commit <code>abc1234</code>" in footer and "f" * 64 in footer
     for name, digest in PROVENANCE.data_sha256.items():
         assert f"<code>{name}</code></td><td><code>{digest}</code>" in footer
@@ -122,8 +154,9 @@ def test_notebook_without_summary_still_gets_contents_first():
 
 
 def test_headings_and_contents_escape_text():
-    page = unique_heading_ids('<h2 id="a">x &lt;b&gt;<a class="anchor-link" href="#a">¶</a></h2>'
-                              '<h2 id="a">again</h2>')
+    page = unique_heading_ids(
+        '<h2 id="a">x &lt;b&gt;<a class="anchor-link" href="#a">¶</a></h2><h2 id="a">again</h2>'
+    )
     assert headings(page) == [(2, "a", "x <b>"), (2, "a-2", "again")]
     toc = table_of_contents(headings(page))
     assert "x &lt;b&gt;" in toc and "¶" not in toc and 'href="#a-2"' in toc
@@ -131,32 +164,61 @@ def test_headings_and_contents_escape_text():
 
 def test_failure_page_shows_cell_and_error_plainly():
     notebook = new_notebook(cells=[new_code_cell("load('<missing>.csv')")])
-    notebook.cells[0].outputs = [new_output("error", ename="FileNotFoundError", evalue="x",
-                                            traceback=["\x1b[0;31mFileNotFoundError\x1b[0m: <missing>.csv"])]
+    notebook.cells[0].outputs = [
+        new_output(
+            "error",
+            ename="FileNotFoundError",
+            evalue="x",
+            traceback=["\x1b[0;31mFileNotFoundError\x1b[0m: <missing>.csv"],
+        )
+    ]
     source, trace = failing_cell(notebook)
     assert source == "load('<missing>.csv')" and trace == "FileNotFoundError: <missing>.csv"
-    page = failure_html("T", parameters={}, error="FileNotFoundError in cell 1: x",
-                        failing_source=source, traceback=trace, ipynb_name="t.ipynb",
-                        notebook="n.ipynb", generated="now", provenance=PROVENANCE)
+    page = failure_html(
+        "T",
+        parameters={},
+        error="FileNotFoundError in cell 1: x",
+        failing_source=source,
+        traceback=trace,
+        ipynb_name="t.ipynb",
+        notebook="n.ipynb",
+        generated="now",
+        provenance=PROVENANCE,
+    )
     assert "This report failed to build" in page and "Failing cell" in page
     assert "load(&#x27;&lt;missing&gt;.csv&#x27;)" in page and "<missing>" not in page
     assert 'id="provenance"' in page
 
 
 def _result(name, status, **extra):
-    return BuildResult(name=name, title=name.title(), notebook="n.ipynb", parameters={"a": "<x>"},
-                       status=status, seconds=1.25, html_path=Path(f"{name}.html"),
-                       ipynb_path=Path(f"{name}.ipynb"), built_at="2025-01-01 10:00", **extra)
+    return BuildResult(
+        name=name,
+        title=name.title(),
+        notebook="n.ipynb",
+        parameters={"a": "<x>"},
+        status=status,
+        seconds=1.25,
+        html_path=Path(f"{name}.html"),
+        ipynb_path=Path(f"{name}.ipynb"),
+        built_at="2025-01-01 10:00",
+        **extra,
+    )
 
 
 def test_index_lists_status_parameters_time_and_links():
-    page = index_html([_result("a", "built", reason="notebook changed"), _result("b", "reused"),
-                       _result("c", "failed", error="ParameterError: `x`: no such parameter"),
-                       _result("d", "not rebuilt")], "now", "Reports")
-    for name, status in [("a", "built"), ("b", "reused from cache"), ("c", "failed"),
-                         ("d", "not rebuilt")]:
-        row = page[page.index(f'id="report-{name}"'):]
-        row = row[:row.index("</tr>")]
+    page = index_html(
+        [
+            _result("a", "built", reason="notebook changed"),
+            _result("b", "reused"),
+            _result("c", "failed", error="ParameterError: `x`: no such parameter"),
+            _result("d", "not rebuilt"),
+        ],
+        "now",
+        "Reports",
+    )
+    for name, status in [("a", "built"), ("b", "reused from cache"), ("c", "failed"), ("d", "not rebuilt")]:
+        row = page[page.index(f'id="report-{name}"') :]
+        row = row[: row.index("</tr>")]
         assert f'href="{name}.html"' in row and f'href="{name}.ipynb"' in row
         assert f'<span class="status-word">{status}</span>' in row
         assert "&lt;x&gt;" in row and "1.2 s" in row
@@ -189,9 +251,11 @@ def test_plain_progress_prints_one_line_per_report():
     progress.finished(_result("alpha", "built", reason="--force"))
     progress.finished(_result("b", "failed", error="ValueError: boom\nmore"))
     progress.end()
-    assert lines == ["2 reports: 1 to build with 2 job(s), 1 unchanged (reused)",
-                     "built   alpha    1.2 s (--force)",
-                     "failed  b        1.2 s: ValueError: boom more"]
+    assert lines == [
+        "2 reports: 1 to build with 2 job(s), 1 unchanged (reused)",
+        "built   alpha    1.2 s (--force)",
+        "failed  b        1.2 s: ValueError: boom more",
+    ]
     quiet = []
     progress = PlainProgress(quiet.append, quiet=True)
     progress.begin(["a"], 0, 1, 1)

@@ -22,8 +22,7 @@ def test_report_set_ships_at_least_three_reports_over_both_notebooks():
     report_set = load_report_set(paths.REPORT_SET_FILE)
     reports = report_set.expanded()
     assert len(reports) >= 3
-    assert {r.notebook for r in reports} >= {"01_data_overview.ipynb",
-                                             "03_engagement_and_violence.ipynb"}
+    assert {r.notebook for r in reports} >= {"01_data_overview.ipynb", "03_engagement_and_violence.ipynb"}
 
 
 def test_every_shipped_report_builds(built):
@@ -43,8 +42,9 @@ def test_executed_notebooks_have_no_errors_and_show_figures_and_tables(built):
     for name in shipped:
         outputs = _code_outputs(out / f"{name}.ipynb")
         assert not [o for o in outputs if o.output_type == "error"]
-        assert not [o for o in outputs if o.output_type == "stream" and o.name == "stderr"
-                    and "Traceback" in o.text]
+        assert not [
+            o for o in outputs if o.output_type == "stream" and o.name == "stderr" and "Traceback" in o.text
+        ]
         html_outputs = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
         figures = [h for h in html_outputs if "<figure" in h and "data:image/png;base64," in h]
         tables = [h for h in html_outputs if "<table" in h]
@@ -92,7 +92,7 @@ def test_pages_put_title_date_summary_then_contents_first(built):
         contents = page.index('<nav class="report-toc"')
         first_other_section = min(m.start() for m in re.finditer(r'<h2 id="(?!Summary|Key-findings)', page))
         assert title < generated < summary < contents < first_other_section, name
-        toc = page[contents:page.index("</nav>", contents)]
+        toc = page[contents : page.index("</nav>", contents)]
         targets = re.findall(r'href="#([^"]+)"', toc)
         assert "Summary" in targets and "provenance" in targets and len(targets) >= 4
         for target in targets:
@@ -104,11 +104,12 @@ def test_pages_end_with_provenance_and_link_the_executed_notebook(built):
     commit = None
     for name in shipped:
         page = (out / f"{name}.html").read_text(encoding="utf-8")
-        footer = page[page.index('<footer class="report-footer" id="provenance">'):]
+        footer = page[page.index('<footer class="report-footer" id="provenance">') :]
         commit = re.search(r"git commit <code>([^<]+)</code>", footer).group(1)
         assert re.fullmatch(r"[0-9a-f]{7,40}(\+dirty)?", commit)
-        for data_file, digest in json.loads(
-                (out / ".build-cache.json").read_text())["reports"][name]["inputs"]["data"].items():
+        for data_file, digest in json.loads((out / ".build-cache.json").read_text())["reports"][name][
+            "inputs"
+        ]["data"].items():
             assert data_file in footer and digest in footer
         assert "data/reference/violence_figures.csv" in footer
         for software in ("python", "pandas", "statsmodels", "papermill"):
@@ -157,7 +158,9 @@ def test_cli_exits_non_zero_after_building_the_rest(tmp_path):
     config.write_text(
         "reports:\n"
         "  - {name: bad, notebook: 03_engagement_and_violence.ipynb, title: Bad,"
-        " parameters: {violence_mesure: fatalities}}\n", encoding="utf-8")
+        " parameters: {violence_mesure: fatalities}}\n",
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(app, ["build", "--config", str(config), "--output", str(tmp_path)])
     assert result.exit_code == 1
     assert "did you mean `violence_measure`" in result.output

@@ -28,17 +28,26 @@ def test_window_extends_with_missing_periods():
 
 
 def test_sources_and_measures_are_never_merged():
-    figures = pd.concat([monthly_figures({"2023-01": 10}),
-                         monthly_figures({"2023-02": 99}, source="PIPS"),
-                         monthly_figures({"2023-02": 55}, measure="fatalities")], ignore_index=True)
+    figures = pd.concat(
+        [
+            monthly_figures({"2023-01": 10}),
+            monthly_figures({"2023-02": 99}, source="PIPS"),
+            monthly_figures({"2023-02": 55}, measure="fatalities"),
+        ],
+        ignore_index=True,
+    )
     result = series.violence_series(figures, "PICSS", "attacks", end="2023-02")
     assert result.values.tolist()[0] == 10 and np.isnan(result.values.tolist()[1])
 
 
 def test_disagreeing_figures_of_one_source_are_recorded():
-    figures = pd.concat([monthly_figures({"2022-04": 34}),
-                         monthly_figures({"2022-04": 35}).assign(figure_id="PICSS-2022-04-attacks-b")],
-                        ignore_index=True)
+    figures = pd.concat(
+        [
+            monthly_figures({"2022-04": 34}),
+            monthly_figures({"2022-04": 35}).assign(figure_id="PICSS-2022-04-attacks-b"),
+        ],
+        ignore_index=True,
+    )
     result = series.violence_series(figures, "PICSS", "attacks")
     assert result.values.iloc[0] == 34  # first listed row
     assert result.conflicts.loc[0, "values"] == [34, 35]
@@ -54,7 +63,8 @@ def test_quarter_from_months_only_when_all_three_observed():
 
 def test_published_quarterly_figures_are_used_for_a_quarterly_publisher():
     quarterly = monthly_figures({"2023-01": 1}).assign(
-        period_end=pd.Timestamp("2023-03-31"), granularity="quarter", value=50)
+        period_end=pd.Timestamp("2023-03-31"), granularity="quarter", value=50
+    )
     result = series.violence_series(quarterly, "PICSS", "attacks", frequency="Q")
     assert result.values["2023Q1"] == 50 and "quarterly" in result.basis
 
@@ -62,7 +72,8 @@ def test_published_quarterly_figures_are_used_for_a_quarterly_publisher():
 def test_monthly_publisher_quarters_come_from_months_not_a_stray_quarterly_row():
     months = {f"2023-{m:02d}": m for m in range(1, 7)}
     stray = monthly_figures({"2023-04": 0}).assign(
-        figure_id="q", period_end=pd.Timestamp("2023-06-30"), granularity="quarter", value=99)
+        figure_id="q", period_end=pd.Timestamp("2023-06-30"), granularity="quarter", value=99
+    )
     figures = pd.concat([monthly_figures(months), stray], ignore_index=True)
     result = series.violence_series(figures, "PICSS", "attacks", frequency="Q")
     assert result.values.tolist() == [6, 15]  # never the stray 99: bases are not mixed
@@ -95,11 +106,16 @@ def test_quarterly_engagement_window_uses_whole_quarters():
 
 
 def test_filters_and_directions():
-    events = pd.concat([events_on(["2023-01-05"]),
-                        events_on(["2023-01-06"], event_type="flag_meeting", initiator="Afghanistan")
-                        .assign(event_id="x"),
-                        events_on(["2023-02-06"], initiator="China").assign(event_id="y")],
-                       ignore_index=True)
+    events = pd.concat(
+        [
+            events_on(["2023-01-05"]),
+            events_on(["2023-01-06"], event_type="flag_meeting", initiator="Afghanistan").assign(
+                event_id="x"
+            ),
+            events_on(["2023-02-06"], initiator="China").assign(event_id="y"),
+        ],
+        ignore_index=True,
+    )
     only_flag = series.engagement_counts(events, event_types=["flag_meeting"])
     assert only_flag.values.tolist() == [1, 0]
     from_kabul = series.engagement_counts(events, directions=["Afghanistan→Pakistan"])
@@ -110,10 +126,16 @@ def test_filters_and_directions():
         series.engagement_counts(events, event_types=["picnic"])
 
 
-@pytest.mark.parametrize("label, direction", [
-    ("Pakistan", "Pakistan→Afghanistan"), ("Afghanistan", "Afghanistan→Pakistan"),
-    ("Pakistan and Afghanistan", "mutual"), ("China", "third party"), ("unknown", "unknown"),
-])
+@pytest.mark.parametrize(
+    "label, direction",
+    [
+        ("Pakistan", "Pakistan→Afghanistan"),
+        ("Afghanistan", "Afghanistan→Pakistan"),
+        ("Pakistan and Afghanistan", "mutual"),
+        ("China", "third party"),
+        ("unknown", "unknown"),
+    ],
+)
 def test_initiator_direction(label, direction):
     assert series.initiator_direction(label) == direction
 

@@ -21,7 +21,9 @@ def test_groups_are_one_table_over_known_types_and_disjoint():
     log = table[table["vocabulary"] == "log"]
     assert set(log["event_type"]) <= set(EVENT_TYPES)
     assert not log["event_type"].duplicated().any()
-    assert not set(series.engagement_group_types("proactive")) & set(series.engagement_group_types("reactive"))
+    assert not set(series.engagement_group_types("proactive")) & set(
+        series.engagement_group_types("reactive")
+    )
     assert not set(log["event_type"]) & set(series.CROSS_BORDER_TYPES)
     assert set(series.engagement_group_types("all")) == set(log["event_type"])
     assert set(series.engagement_group_types("all", "gdelt")) == set(gdelt.cameo_map()["event_type"])
@@ -31,11 +33,15 @@ def test_groups_are_one_table_over_known_types_and_disjoint():
 
 
 def test_group_counts_directions_and_cross_border_zero_inside_window():
-    events = _events([("2021-01-05", "ministerial_visit", "Pakistan"),
-                      ("2021-01-20", "protest_or_demarche", "Afghanistan"),
-                      ("2021-03-02", "border_clash", "Afghanistan"),
-                      ("2021-03-09", "airstrike", "Pakistan"),
-                      ("2021-04-01", "phone_call", "Pakistan and Afghanistan")])
+    events = _events(
+        [
+            ("2021-01-05", "ministerial_visit", "Pakistan"),
+            ("2021-01-20", "protest_or_demarche", "Afghanistan"),
+            ("2021-03-02", "border_clash", "Afghanistan"),
+            ("2021-03-09", "airstrike", "Pakistan"),
+            ("2021-04-01", "phone_call", "Pakistan and Afghanistan"),
+        ]
+    )
     proactive = series.engagement_group_counts(events, "proactive", start="2020-12", end="2021-05")
     assert proactive.values.tolist()[1:5] == [1.0, 0.0, 0.0, 1.0]
     assert np.isnan(proactive.values.iloc[0]) and np.isnan(proactive.values.iloc[-1])  # outside the log

@@ -19,10 +19,14 @@ REPS = 200
 def granger_rates():
     rates = {s: simulate.granger_study(s, reps=REPS, seed=1) for s in "abcd"}
     print("\nSIMULATED DATA. Granger both ways, share of 200 runs rejecting (q <= 0.05):")
-    print(f"{'scenario':<9}{'eng->vio':>9}{'vio->eng':>9}{'either':>8}{'either(raw p)':>14}{'naive lagged r':>15}")
+    print(
+        f"{'scenario':<9}{'eng->vio':>9}{'vio->eng':>9}{'either':>8}{'either(raw p)':>14}{'naive lagged r':>15}"
+    )
     for s, r in rates.items():
-        print(f"{s:<9}{r['engagement_causes_violence']:>9.3f}{r['violence_causes_engagement']:>9.3f}"
-              f"{r['either_direction']:>8.3f}{r['either_direction_raw_p']:>14.3f}{r['naive_either_direction']:>15.3f}")
+        print(
+            f"{s:<9}{r['engagement_causes_violence']:>9.3f}{r['violence_causes_engagement']:>9.3f}"
+            f"{r['either_direction']:>8.3f}{r['either_direction_raw_p']:>14.3f}{r['naive_either_direction']:>15.3f}"
+        )
     return rates
 
 
@@ -53,9 +57,11 @@ def test_power_and_direction_when_violence_responds(granger_rates):
 
 def test_count_model_interval_coverage_and_dispersion():
     study = simulate.count_model_study(irr=2.0, alpha=0.3, reps=REPS, seed=2)
-    print(f"\nSIMULATED DATA. Level-change IRR 2.0: 95% CI coverage {study['coverage']:.3f}; "
-          f"median IRR {study['median_irr']:.3f}; alpha 0.3: median estimate "
-          f"{study['median_alpha']:.3f} (median relative error {study['alpha_relative_error']:.3f})")
+    print(
+        f"\nSIMULATED DATA. Level-change IRR 2.0: 95% CI coverage {study['coverage']:.3f}; "
+        f"median IRR {study['median_irr']:.3f}; alpha 0.3: median estimate "
+        f"{study['median_alpha']:.3f} (median relative error {study['alpha_relative_error']:.3f})"
+    )
     assert 0.90 <= study["coverage"] <= 0.98
     # stated tolerance: the median NB alpha estimate is within 20% of the truth (maximum
     # likelihood is biased down by the 15 mean parameters at N = 130)

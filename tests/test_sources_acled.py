@@ -39,11 +39,14 @@ def test_numeric_and_text_inter_codes_give_the_same_result():
     assert events_n.loc[0, "inter1_label"] == "State forces"
 
 
-@pytest.mark.parametrize("filters, expected", [
-    ({"sub_event_type": "Armed clash"}, {"2023-01": 2}),
-    ({"iso": 4}, {"2023-01": 1, "2023-03": 1, "2023-04": 1}),
-    ({"actor": "TTP: Tehreek-i-Taliban Pakistan"}, {"2023-01": 1, "2023-04": 1}),
-])
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        ({"sub_event_type": "Armed clash"}, {"2023-01": 2}),
+        ({"iso": 4}, {"2023-01": 1, "2023-03": 1, "2023-04": 1}),
+        ({"actor": "TTP: Tehreek-i-Taliban Pakistan"}, {"2023-01": 1, "2023-04": 1}),
+    ],
+)
 def test_filters(filters, expected):
     figures = acled.load_violence(NUMERIC, **filters)
     assert {k: v for k, v in values(figures, "events").items() if v} == expected

@@ -58,7 +58,9 @@ def replace_cell(path: Path, line_no: int, column: str, value: str, sep: str = "
 def test_wrong_delimiter_ucdp(tmp_path):
     path = write(tmp_path, "semicolons.csv", [line.replace(",", ";") for line in lines(UCDP)])
     text = problems(ucdp.load_violence, path)
-    assert f"{path}: line 1: expected UCDP GED (49 comma-separated columns starting id,relid,year,...)" in text
+    assert (
+        f"{path}: line 1: expected UCDP GED (49 comma-separated columns starting id,relid,year,...)" in text
+    )
     assert "found 1 column starting id;relid;year" in text
     assert "splits on ';' instead like the UCDP GED header: wrong delimiter?" in text
 
@@ -73,9 +75,11 @@ def test_wrong_delimiter_gdelt(tmp_path):
 
 def test_format_asked_for_does_not_match():
     text = problems(load_violence, ACLED, "ucdp_ged")
-    assert ("expected UCDP GED (49 comma-separated columns starting id,relid,year,...); "
-            "found 31 columns starting event_id_cnty,event_date,year,... "
-            "(this looks like ACLED export)") in text
+    assert (
+        "expected UCDP GED (49 comma-separated columns starting id,relid,year,...); "
+        "found 31 columns starting event_id_cnty,event_date,year,... "
+        "(this looks like ACLED export)"
+    ) in text
     text = problems(load_violence, GDELT)
     assert "found GDELT 2.0 events: GDELT feeds engagement counts only" in text
     text = problems(load_engagement, UCDP)
@@ -99,7 +103,9 @@ def test_renamed_column_ucdp(tmp_path):
     rows = lines(UCDP)
     path = write(tmp_path, "renamed.csv", [rows[0].replace(",best,", ",best_est,")] + rows[1:])
     text = problems(ucdp.read_events, path)
-    assert f"{path}: line 1 (header): missing column(s) best; unexpected column(s) best_est (renamed?)" in text
+    assert (
+        f"{path}: line 1 (header): missing column(s) best; unexpected column(s) best_est (renamed?)" in text
+    )
 
 
 def test_missing_column_acled(tmp_path):
@@ -178,8 +184,9 @@ def test_non_utf8_bytes_gdelt(tmp_path):
 # --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("loader", [ucdp.read_events, acled.read_events, gdelt.load_engagement,
-                                    load_violence, load_engagement])
+@pytest.mark.parametrize(
+    "loader", [ucdp.read_events, acled.read_events, gdelt.load_engagement, load_violence, load_engagement]
+)
 def test_empty_file(tmp_path, loader):
     path = write(tmp_path, "empty.csv", b"")
     assert f"{path}: the file is empty" in problems(loader, path)
@@ -196,7 +203,10 @@ def test_zip_holding_no_csv(tmp_path, loader):
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("README.txt", "no data here")
     text = problems(loader, path)
-    assert f"{path}: the zip holds no CSV file; expected a member ending in .csv or .tsv; found README.txt" in text
+    assert (
+        f"{path}: the zip holds no CSV file; expected a member ending in .csv or .tsv; found README.txt"
+        in text
+    )
 
 
 def test_zip_holding_a_csv_is_read(tmp_path):
@@ -235,8 +245,9 @@ def test_ucdp_impossible_date_and_end_before_start(tmp_path):
     path = write(tmp_path, "bad.csv", rows)
     assert "line 2, column 'date_start': expected a real date" in problems(ucdp.read_events, path)
     path = write(tmp_path, "reversed.csv", replace_cell(UCDP, 3, "date_end", "2023-01-01"))
-    assert "line 3, column 'date_end': expected a date_end on or after date_start" in \
-        problems(ucdp.read_events, path)
+    assert "line 3, column 'date_end': expected a date_end on or after date_start" in problems(
+        ucdp.read_events, path
+    )
 
 
 def test_acled_date_out_of_range(tmp_path):
@@ -253,7 +264,9 @@ def test_gdelt_dates_out_of_range_and_impossible(tmp_path):
     text = problems(gdelt.load_engagement, path)
     assert f"{path}: line 5, column 'SQLDATE': expected a date from 1979-01-01" in text
     assert "found '19500302'" in text
-    assert f"{path}: line 7, column 'SQLDATE': expected a real date written YYYYMMDD; found '20230231'" in text
+    assert (
+        f"{path}: line 7, column 'SQLDATE': expected a real date written YYYYMMDD; found '20230231'" in text
+    )
     table = gdelt.load_engagement(path, on_bad_rows="skip")
     assert table.attrs["rejected"] == {"date_out_of_range": 1, "invalid_date": 1}
     report = inspect_path(path)
@@ -281,7 +294,8 @@ def test_gdelt_only_the_rejected_rows_are_reported(tmp_path, version):
         gdelt.load_engagement(path)
     assert info.value.problems == [
         f"{path}: line 5, column 'SQLDATE': expected a date from 1979-01-01 to today "
-        f"({date.today()}); found '19500302'"]
+        f"({date.today()}); found '19500302'"
+    ]
 
 
 def test_gdelt_empty_and_oddly_written_dates_are_rejected_with_their_line(tmp_path):
@@ -293,9 +307,16 @@ def test_gdelt_empty_and_oddly_written_dates_are_rejected_with_their_line(tmp_pa
     path = write(tmp_path, "odd.export.CSV", rows)
     text = problems(gdelt.load_engagement, path)
     assert f"{path}: line 4, column 'SQLDATE': expected a real date written YYYYMMDD; found ''" in text
-    assert f"{path}: line 7, column 'SQLDATE': expected a real date written YYYYMMDD; found '020230231'" in text
-    assert f"{path}: line 6, column 'DATEADDED': expected a date-time from 1979-01-01 to today; found '20231315101500'" in text
-    assert f"{path}: line 8, column 'DATEADDED': expected a date-time from 1979-01-01 to today; found ''" in text
+    assert (
+        f"{path}: line 7, column 'SQLDATE': expected a real date written YYYYMMDD; found '020230231'" in text
+    )
+    assert (
+        f"{path}: line 6, column 'DATEADDED': expected a date-time from 1979-01-01 to today; found '20231315101500'"
+        in text
+    )
+    assert (
+        f"{path}: line 8, column 'DATEADDED': expected a date-time from 1979-01-01 to today; found ''" in text
+    )
     assert len(text.splitlines()) == 4
     table = gdelt.load_engagement(path, on_bad_rows="skip")
     assert table.attrs["rejected"] == {"invalid_date": 2, "date_out_of_range": 2}
@@ -313,7 +334,8 @@ def test_gdelt_future_dateadded_is_found_by_its_value(tmp_path):
         gdelt.load_engagement(path)
     assert info.value.problems == [
         f"{path}: line 40, column 'DATEADDED': expected a date-time from 1979-01-01 to today; "
-        "found '20990101101500'"]
+        "found '20990101101500'"
+    ]
 
 
 # --------------------------------------------------------------------------
@@ -324,13 +346,19 @@ def test_gdelt_future_dateadded_is_found_by_its_value(tmp_path):
 def test_ucdp_non_numeric_deaths(tmp_path):
     path = write(tmp_path, "deaths.csv", replace_cell(UCDP, 4, "best", "about 4"))
     text = problems(ucdp.load_violence, path)
-    assert f"{path}: line 4, column 'best': expected a non-negative whole number of deaths; found 'about 4'" in text
+    assert (
+        f"{path}: line 4, column 'best': expected a non-negative whole number of deaths; found 'about 4'"
+        in text
+    )
 
 
 def test_acled_non_numeric_fatalities_error_and_counted_skip(tmp_path):
     path = write(tmp_path, "fat.csv", replace_cell(ACLED, 2, "fatalities", "four"))
     text = problems(acled.load_violence, path)
-    assert f"{path}: line 2, column 'fatalities': expected a non-negative whole number of fatalities; found 'four'" in text
+    assert (
+        f"{path}: line 2, column 'fatalities': expected a non-negative whole number of fatalities; found 'four'"
+        in text
+    )
     figures = acled.load_violence(path, on_bad_rows="skip")
     assert "1 invalid rows left out (non_numeric_deaths: 1)" in figures["scope_note"].iloc[0]
     summary = inspect_path(path)

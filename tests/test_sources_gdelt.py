@@ -24,8 +24,11 @@ def table():
 
 
 def cell(table, month, direction, event_type, column="events"):
-    row = table.loc[(table["month"] == pd.Timestamp(month)) & (table["direction"] == direction)
-                    & (table["event_type"] == event_type)]
+    row = table.loc[
+        (table["month"] == pd.Timestamp(month))
+        & (table["direction"] == direction)
+        & (table["event_type"] == event_type)
+    ]
     assert len(row) == 1
     return row[column].iloc[0]
 
@@ -117,8 +120,25 @@ def test_cameo_map_lists_each_code_once_with_the_methods_codes():
     mapping = gdelt.cameo_map()
     codes = mapping["cameo_code"]
     assert codes.is_unique and codes.str.fullmatch(r"\d{3,4}").all()
-    for code in ("042", "043", "040", "044", "046", "045", "057", "111", "112", "114", "1123",
-                 "161", "162", "163", "164", "165", "166"):
+    for code in (
+        "042",
+        "043",
+        "040",
+        "044",
+        "046",
+        "045",
+        "057",
+        "111",
+        "112",
+        "114",
+        "1123",
+        "161",
+        "162",
+        "163",
+        "164",
+        "165",
+        "166",
+    ):
         assert code in set(codes), code
     assert not codes.str.match(r"^(18|19|20)").any()  # violence is never read from CAMEO 18x–20x
     assert set(mapping["category"]) <= {"engagement", "policy"}
@@ -126,7 +146,9 @@ def test_cameo_map_lists_each_code_once_with_the_methods_codes():
 
 
 def test_cameo_descriptions_match_the_cameo_codebook():
-    codebook = Path(gdelt.__file__).resolve().parents[4] / "shared" / "formats" / "cameo" / "CAMEO.eventcodes.txt"
+    codebook = (
+        Path(gdelt.__file__).resolve().parents[4] / "shared" / "formats" / "cameo" / "CAMEO.eventcodes.txt"
+    )
     if not codebook.is_file():
         codebook = Path("/work/shared/formats/cameo/CAMEO.eventcodes.txt")
     if not codebook.is_file():
@@ -153,10 +175,17 @@ def test_engagement_counts_default_is_every_mapped_type(table):
 
 
 def test_engagement_counts_filters_and_window(table):
-    visits = series.engagement_counts(table, event_types=["visit"], directions=[P2A],
-                                      start="2022-11", end="2023-04")
-    assert visits.values.index.astype(str).tolist() == ["2022-11", "2022-12", "2023-01", "2023-02",
-                                                         "2023-03", "2023-04"]
+    visits = series.engagement_counts(
+        table, event_types=["visit"], directions=[P2A], start="2022-11", end="2023-04"
+    )
+    assert visits.values.index.astype(str).tolist() == [
+        "2022-11",
+        "2022-12",
+        "2023-01",
+        "2023-02",
+        "2023-03",
+        "2023-04",
+    ]
     assert np.isnan(visits.values["2022-12"]) and np.isnan(visits.values["2023-04"])  # outside
     assert visits.values["2023-01"] == 2 and visits.values["2023-02"] == 0
     total = series.engagement_counts(table, event_types=["all_events"], directions=[A2P])
@@ -170,15 +199,15 @@ def test_engagement_counts_filters_and_window(table):
 def test_normalised_by_dyad_volume(table):
     share = series.engagement_counts(table, categories=["engagement"], normalise=True)
     assert share.values.tolist() == pytest.approx([1.0, 1.0, 3 / 5])
-    p2a = series.engagement_counts(table, categories=["engagement"], directions=[P2A],
-                                   normalise=True)
+    p2a = series.engagement_counts(table, categories=["engagement"], directions=[P2A], normalise=True)
     assert p2a.values["2023-01"] == 1.0 and np.isnan(p2a.values["2023-02"])  # 0 of 0: undefined
     assert "share" in share.label
 
 
 def test_other_measures_and_quarters(table):
-    gold = series.engagement_counts(table, event_types=["all_events"], directions=[P2A],
-                                    measure="goldstein_sum")
+    gold = series.engagement_counts(
+        table, event_types=["all_events"], directions=[P2A], measure="goldstein_sum"
+    )
     assert gold.values["2023-03"] == pytest.approx(-12.6)
     quarterly = series.engagement_counts(table, frequency="Q", start="2022-10", end="2023-06")
     assert np.isnan(quarterly.values.iloc[0]) and np.isnan(quarterly.values.iloc[2])
@@ -223,19 +252,41 @@ def test_date_rule_in_python_is_the_sql_rule(version):
 
     rule = gdelt._DateRule.of(version)
     today, tomorrow = date.today(), date.today() + timedelta(days=1)
-    days = [None, -20230101, 0, 101, 19781231, 19790101, 20230229, 20240229, 20000229, 19000229,
-            20231301, 20230100, 20230431, 20231231, int(today.strftime("%Y%m%d")),
-            int(tomorrow.strftime("%Y%m%d"))]
+    days = [
+        None,
+        -20230101,
+        0,
+        101,
+        19781231,
+        19790101,
+        20230229,
+        20240229,
+        20000229,
+        19000229,
+        20231301,
+        20230100,
+        20230431,
+        20231231,
+        int(today.strftime("%Y%m%d")),
+        int(tomorrow.strftime("%Y%m%d")),
+    ]
     tail = 151500 if version == "gdelt_v2" else None
-    added = [None, -1] + [d if tail is None else d * 1_000_000 + tail for d in days if d] + \
-        [20231315 if tail is None else 20231315101500]
+    added = (
+        [None, -1]
+        + [d if tail is None else d * 1_000_000 + tail for d in days if d]
+        + [20231315 if tail is None else 20231315101500]
+    )
     rows = [(d, a) for d in days for a in added]
     expected = [rule.code(d, a) for d, a in rows]
     con = duckdb.connect()
     con.execute("CREATE TABLE t (i INTEGER, SQLDATE INTEGER, DATEADDED BIGINT)")
     con.executemany("INSERT INTO t VALUES (?, ?, ?)", [(i, d, a) for i, (d, a) in enumerate(rows)])
-    got = [c for _, c in con.execute(
-        f"SELECT i, {rule.sql()} FROM (SELECT *, DATEADDED // {rule.month_divisor} AS added_month "
-        "FROM t) ORDER BY i").fetchall()]
+    got = [
+        c
+        for _, c in con.execute(
+            f"SELECT i, {rule.sql()} FROM (SELECT *, DATEADDED // {rule.month_divisor} AS added_month "
+            "FROM t) ORDER BY i"
+        ).fetchall()
+    ]
     assert got == expected
     assert set(expected) == {0, 1, 2, 3}

@@ -22,8 +22,9 @@ V1_MIXED = FIXTURES / "gdelt_v1_mixed_simulated.export.CSV"
 @pytest.fixture(scope="module")
 def scheduler():
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=":0") as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0"
+    ) as cluster:
         yield cluster.scheduler_address
 
 
@@ -34,8 +35,9 @@ def _folder(tmp_path: Path, source: Path, pieces: int = 4) -> Path:
     folder.mkdir()
     step = -(-len(lines) // pieces)
     for i in range(pieces):
-        (folder / f"2023010{i}.export.CSV").write_text("".join(lines[i * step:(i + 1) * step]),
-                                                     encoding="utf-8")
+        (folder / f"2023010{i}.export.CSV").write_text(
+            "".join(lines[i * step : (i + 1) * step]), encoding="utf-8"
+        )
     return folder
 
 
@@ -53,8 +55,10 @@ def test_both_engines_give_identical_tables(tmp_path, scheduler, source):
     _same(embedded, on_dask)
     assert on_dask.attrs["engine"] == "dask" and embedded.attrs["engine"] == "duckdb"
     gov = dict(government_only=True, min_sources=2)
-    _same(gdelt.load_engagement(folder, **gov),
-          load_engagement(folder, engine="dask", scheduler=scheduler, batch_bytes=1, **gov))
+    _same(
+        gdelt.load_engagement(folder, **gov),
+        load_engagement(folder, engine="dask", scheduler=scheduler, batch_bytes=1, **gov),
+    )
 
 
 def test_rejected_rows_are_reported_alike_with_file_and_line(tmp_path, scheduler):
@@ -72,11 +76,12 @@ def test_rejected_rows_are_reported_alike_with_file_and_line(tmp_path, scheduler
         gdelt.load_engagement(folder, engine="dask", scheduler=scheduler, batch_bytes=1)
     assert on_dask.value.problems == embedded.value.problems
     assert any(f"{files[1]}: line 2, column 'SQLDATE'" in p for p in on_dask.value.problems)
-    assert any(f"{files[1]}: line 3: expected 61 tab-separated fields" in p
-               for p in on_dask.value.problems)
+    assert any(f"{files[1]}: line 3: expected 61 tab-separated fields" in p for p in on_dask.value.problems)
     skip = dict(on_bad_rows="skip")
-    _same(gdelt.load_engagement(folder, **skip),
-          gdelt.load_engagement(folder, engine="dask", scheduler=scheduler, batch_bytes=1, **skip))
+    _same(
+        gdelt.load_engagement(folder, **skip),
+        gdelt.load_engagement(folder, engine="dask", scheduler=scheduler, batch_bytes=1, **skip),
+    )
     a = inspect_path(folder)
     b = inspect_path(folder, engine="dask", scheduler=scheduler)
     assert b.pop("engine") == "dask" and a.pop("engine") == "duckdb"
@@ -84,8 +89,7 @@ def test_rejected_rows_are_reported_alike_with_file_and_line(tmp_path, scheduler
 
 
 def test_cli_inspect_on_a_dask_scheduler(scheduler):
-    result = CliRunner().invoke(app, ["inspect", str(V2), "--engine", "dask",
-                                      "--scheduler", scheduler])
+    result = CliRunner().invoke(app, ["inspect", str(V2), "--engine", "dask", "--scheduler", scheduler])
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
     assert out["engine"] == "dask" and out["rows_read"] == 17

@@ -81,9 +81,11 @@ def test_committed_fixtures_are_what_make_fixtures_writes(tmp_path):
 
 
 def _samples_dir() -> Path | None:
-    candidates = [os.environ.get("ANALYSIS_SAMPLES_DIR"),
-                  paths.PROJECT_ROOT.parent / "shared" / "formats" / "samples",
-                  "/work/shared/formats/samples"]
+    candidates = [
+        os.environ.get("ANALYSIS_SAMPLES_DIR"),
+        paths.PROJECT_ROOT.parent / "shared" / "formats" / "samples",
+        "/work/shared/formats/samples",
+    ]
     for candidate in candidates:
         if candidate and Path(candidate).is_dir():
             return Path(candidate)
@@ -105,11 +107,12 @@ def test_inspect_real_samples_agrees_with_a_direct_pandas_count(name):
     assert out["rows_by_country"] == direct["country"].value_counts().to_dict()
     if out["format"] == "ucdp_ged":
         assert out["deaths"] == {k: int(direct[k].astype(int).sum()) for k in ("best", "low", "high")}
-        assert out["date_range"] == {"first": direct["date_start"].str[:10].min(),
-                                     "last": direct["date_end"].str[:10].max()}
+        assert out["date_range"] == {
+            "first": direct["date_start"].str[:10].min(),
+            "last": direct["date_end"].str[:10].max(),
+        }
     elif out["format"] == "acled":
         assert out["deaths"] == {"fatalities": int(direct["fatalities"].astype(int).sum())}
-        assert out["date_range"] == {"first": direct["event_date"].min(),
-                                     "last": direct["event_date"].max()}
+        assert out["date_range"] == {"first": direct["event_date"].min(), "last": direct["event_date"].max()}
     else:
         pytest.fail(f"unexpected sample format {out['format']}")

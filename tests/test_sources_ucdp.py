@@ -32,10 +32,20 @@ def test_same_columns_and_dtypes_as_the_reference_table(pakistan):
 
 def test_every_month_of_the_file_coverage_with_zero_where_no_event(pakistan):
     # Coverage = the whole file's months (2023-01 .. 2023-05), not only Pakistan's.
-    assert values(pakistan, "events") == {"2023-01": 3, "2023-02": 0, "2023-03": 0,
-                                          "2023-04": 2, "2023-05": 0}
-    assert values(pakistan, "deaths") == {"2023-01": 14, "2023-02": 0, "2023-03": 0,
-                                          "2023-04": 7, "2023-05": 0}
+    assert values(pakistan, "events") == {
+        "2023-01": 3,
+        "2023-02": 0,
+        "2023-03": 0,
+        "2023-04": 2,
+        "2023-05": 0,
+    }
+    assert values(pakistan, "deaths") == {
+        "2023-01": 14,
+        "2023-02": 0,
+        "2023-03": 0,
+        "2023-04": 7,
+        "2023-05": 0,
+    }
     assert values(pakistan, "deaths_low")["2023-01"] == 13
     assert values(pakistan, "deaths_high")["2023-04"] == 8
 
@@ -70,12 +80,23 @@ def test_both_date_formats_are_read():
     assert events.loc[events["id"] == "900002", "date_start"].iloc[0] == pd.Timestamp("2023-01-20")
 
 
-@pytest.mark.parametrize("filters, expected_events, actor", [
-    ({"dyad": "Government of Pakistan - TTP"}, {"2023-01": 2, "2023-04": 1}, "Government of Pakistan - TTP"),
-    ({"actor": "TTP"}, {"2023-01": 2, "2023-04": 1}, "TTP"),
-    ({"type_of_violence": 3}, {"2023-01": 1, "2023-05": 1}, ""),
-    ({"country": ["Pakistan", "India"], "type_of_violence": [1]}, {"2023-01": 2, "2023-03": 1, "2023-04": 2}, ""),
-])
+@pytest.mark.parametrize(
+    "filters, expected_events, actor",
+    [
+        (
+            {"dyad": "Government of Pakistan - TTP"},
+            {"2023-01": 2, "2023-04": 1},
+            "Government of Pakistan - TTP",
+        ),
+        ({"actor": "TTP"}, {"2023-01": 2, "2023-04": 1}, "TTP"),
+        ({"type_of_violence": 3}, {"2023-01": 1, "2023-05": 1}, ""),
+        (
+            {"country": ["Pakistan", "India"], "type_of_violence": [1]},
+            {"2023-01": 2, "2023-03": 1, "2023-04": 2},
+            "",
+        ),
+    ],
+)
 def test_filters(filters, expected_events, actor):
     figures = ucdp.load_violence(FIXTURE, **filters)
     got = {k: v for k, v in values(figures, "events").items() if v}

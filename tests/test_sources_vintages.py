@@ -51,15 +51,23 @@ def problems(call, *args, **kwargs) -> str:
 # --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path, vintage", [
-    (UCDP_23, "20.1 or later (49 columns)"),
-    (UCDP_19, "19.1 (42 columns; the layout of 17.1 to 19.1)"),
-    (UCDP_CANDIDATE, "20.1 or later (49 columns), candidate release"),
-    (UCDP_HDX_22, "20.1 or later (49 columns) as republished on HDX (adds iso3; HXL hashtag row "
-                  "as line 2)"),
-    (UCDP_HDX_19, "19.1 (42 columns; the layout of 17.1 to 19.1) as republished on HDX (adds "
-                  "iso3, start_year, end_year; HXL hashtag row as line 2)"),
-])
+@pytest.mark.parametrize(
+    "path, vintage",
+    [
+        (UCDP_23, "20.1 or later (49 columns)"),
+        (UCDP_19, "19.1 (42 columns; the layout of 17.1 to 19.1)"),
+        (UCDP_CANDIDATE, "20.1 or later (49 columns), candidate release"),
+        (
+            UCDP_HDX_22,
+            "20.1 or later (49 columns) as republished on HDX (adds iso3; HXL hashtag row as line 2)",
+        ),
+        (
+            UCDP_HDX_19,
+            "19.1 (42 columns; the layout of 17.1 to 19.1) as republished on HDX (adds "
+            "iso3, start_year, end_year; HXL hashtag row as line 2)",
+        ),
+    ],
+)
 def test_ucdp_vintages_are_named_and_give_the_same_figures(path, vintage):
     out = inspect_path(path)
     assert out["format"] == "ucdp_ged" and out["vintage"] == vintage
@@ -114,12 +122,15 @@ def test_acled_pre_2019_export_is_mapped_to_todays_event_types():
     assert out["rows_read"] == out["rows_accepted"] == 7 and out["encodings"] == ["cp1252"]
     assert out["event_types_without_counterpart"] == {"Riots/Protests": 1}
     assert out["rows_without_counterpart"] == [
-        f"{ACLED_OLD}: line 4: event type 'Riots/Protests' has no counterpart today"]
+        f"{ACLED_OLD}: line 4: event type 'Riots/Protests' has no counterpart today"
+    ]
     figures = acled.load_violence(ACLED_OLD, country="Pakistan", event_type=VIOLENT)
     assert values(figures, "events") == {"2016-01": 2, "2016-02": 0, "2016-03": 0, "2016-04": 1}
     assert values(figures, "deaths") == {"2016-01": 6, "2016-02": 0, "2016-03": 0, "2016-04": 3}
-    assert "1 rows keep an old type with no counterpart today (Riots/Protests: 1)" in \
-        figures["scope_note"].iloc[0]
+    assert (
+        "1 rows keep an old type with no counterpart today (Riots/Protests: 1)"
+        in figures["scope_note"].iloc[0]
+    )
 
 
 def test_acled_pre_2019_rows_text_dates_and_sub_event_types():
@@ -139,8 +150,15 @@ def test_acled_pre_2019_rows_text_dates_and_sub_event_types():
 def test_acled_event_type_map_is_complete_and_names_todays_types():
     table = acled.event_type_map()
     assert table["old_event_type"].is_unique and (table["note"] != "").all()
-    today = {"Battles", "Explosions/Remote violence", "Violence against civilians", "Protests",
-             "Riots", "Strategic developments", ""}
+    today = {
+        "Battles",
+        "Explosions/Remote violence",
+        "Violence against civilians",
+        "Protests",
+        "Riots",
+        "Strategic developments",
+        "",
+    }
     assert set(table["event_type"]) <= today
     assert table.loc[table["event_type"] == "", "old_event_type"].tolist() == ["Riots/Protests"]
 
@@ -186,8 +204,7 @@ def test_hapi_two_admin_levels_of_one_country_are_refused(tmp_path):
     path = tmp_path / "levels.csv"
     path.write_text("\n".join(lines + [extra]) + "\n", encoding="utf-8")
     assert "PAK has rows at admin levels 1, 2" in problems(hdx.load_violence, path)
-    assert values(hdx.load_violence(path, admin_level=2, location_code="PAK"),
-                  "events")["2023-01"] == 5
+    assert values(hdx.load_violence(path, admin_level=2, location_code="PAK"), "events")["2023-01"] == 5
 
 
 def test_hapi_bad_rows_name_file_line_and_column(tmp_path):
@@ -210,8 +227,9 @@ def test_hapi_bad_rows_name_file_line_and_column(tmp_path):
 def test_gdelt_1_back_file_and_daily_lines_mixed_give_the_same_counts():
     table = gdelt.load_engagement(GDELT_V1_MIXED)
     assert table.values.tolist() == gdelt.load_engagement(GDELT_V2).values.tolist()
-    assert table.attrs["vintage"] == ("1.0 back-file (57 columns, no SOURCEURL): 8 lines; "
-                                      "1.0 daily files (58 columns): 9 lines")
+    assert table.attrs["vintage"] == (
+        "1.0 back-file (57 columns, no SOURCEURL): 8 lines; 1.0 daily files (58 columns): 9 lines"
+    )
     assert table.attrs["rejected"] == {} and table.attrs["rows_read"] == 17
 
 
@@ -221,8 +239,9 @@ def test_gdelt_1_folder_of_back_files_and_daily_files(tmp_path):
     daily = [line for line in lines if line.count("\t") == 57]
     (tmp_path / "20130301.back.csv").write_text("\n".join(back) + "\n", encoding="utf-8")
     (tmp_path / "20130401.export.CSV").write_text("\n".join(daily) + "\n", encoding="utf-8")
-    assert detect(tmp_path).vintage == ("1.0 back-file (57 columns, no SOURCEURL); "
-                                        "1.0 daily files (58 columns)")
+    assert detect(tmp_path).vintage == (
+        "1.0 back-file (57 columns, no SOURCEURL); 1.0 daily files (58 columns)"
+    )
     assert load_engagement(tmp_path).values.tolist() == gdelt.load_engagement(GDELT_V2).values.tolist()
 
 
@@ -232,7 +251,8 @@ def test_gdelt_1_short_line_bom_crlf_and_trailing_empty_line(tmp_path):
     path = tmp_path / "cut.export.CSV"
     path.write_bytes(b"\xef\xbb\xbf" + ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8"))
     assert problems(gdelt.load_engagement, path) == (
-        f"{path}: line 6: expected 57 or 58 tab-separated fields; found 30; the line looks truncated")
+        f"{path}: line 6: expected 57 or 58 tab-separated fields; found 30; the line looks truncated"
+    )
     table = gdelt.load_engagement(path, on_bad_rows="skip")
     assert table.attrs["rejected"] == {"wrong_field_count": 1} and table.attrs["rows_read"] == 17
 
@@ -241,9 +261,10 @@ def test_gdelt_line_of_neither_vintage_names_the_closest(tmp_path):
     line = GDELT_V1.read_text(encoding="utf-8").splitlines()[0] + "\textra"
     path = tmp_path / "odd.export.CSV"
     path.write_text(line + "\n", encoding="utf-8")
-    assert ("found 59 tab-separated columns starting 990000001,20230110,202301,... (closest "
-            "vintage: GDELT 1.0 daily files (58 columns): 1 field more than that") in \
-        problems(gdelt.load_engagement, path)
+    assert (
+        "found 59 tab-separated columns starting 990000001,20230110,202301,... (closest "
+        "vintage: GDELT 1.0 daily files (58 columns): 1 field more than that"
+    ) in problems(gdelt.load_engagement, path)
 
 
 def test_gdelt_2_main_and_translingual_streams_plain_and_zipped_in_one_folder(tmp_path):
@@ -252,16 +273,21 @@ def test_gdelt_2_main_and_translingual_streams_plain_and_zipped_in_one_folder(tm
         zf.write(GDELT_TRANSLATION, "20230201000000.translation.export.CSV")
     table = gdelt.load_engagement(tmp_path)
     main = gdelt.load_engagement(GDELT_V2)
-    assert table.attrs["vintage"] == ("2.0 (61 columns), main stream; "
-                                      "2.0 (61 columns), translingual stream")
+    assert table.attrs["vintage"] == ("2.0 (61 columns), main stream; 2.0 (61 columns), translingual stream")
 
     def cell(t, month, direction, event_type):
-        return t.loc[(t["month"] == pd.Timestamp(month)) & (t["direction"] == direction)
-                     & (t["event_type"] == event_type), "events"].iloc[0]
+        return t.loc[
+            (t["month"] == pd.Timestamp(month))
+            & (t["direction"] == direction)
+            & (t["event_type"] == event_type),
+            "events",
+        ].iloc[0]
 
     assert cell(table, "2023-02", P2A, "visit") == cell(main, "2023-02", P2A, "visit") + 2
-    assert cell(table, "2023-03", A2P, "protest_or_demarche") == \
-        cell(main, "2023-03", A2P, "protest_or_demarche") + 1
+    assert (
+        cell(table, "2023-03", A2P, "protest_or_demarche")
+        == cell(main, "2023-03", A2P, "protest_or_demarche") + 1
+    )
     assert table["events"].sum() - main["events"].sum() == 2 * 3  # each in its type and the total
 
 

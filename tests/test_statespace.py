@@ -18,11 +18,14 @@ DESIGN = simulate.ShapedDesign()
 
 
 def _pair(scenario="independent", effect=0.0, seed=0, rep=0, design=DESIGN):
-    engagement, violence = simulate.simulate_shaped_pair(scenario, design, effect=effect,
-                                                         reps=rep + 1, seed=seed)
+    engagement, violence = simulate.simulate_shaped_pair(
+        scenario, design, effect=effect, reps=rep + 1, seed=seed
+    )
     index = design.index()
-    return (pd.Series(engagement[rep], index=index, name="engagement"),
-            pd.Series(violence[rep], index=index, name="violence"))
+    return (
+        pd.Series(engagement[rep], index=index, name="engagement"),
+        pd.Series(violence[rep], index=index, name="violence"),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -82,13 +85,21 @@ def test_impulse_responses_match_statsmodels_and_the_chart_format(fitted):
     from analysis import plots
 
     irf = statespace.state_space_impulse_responses(fitted, horizon=6, draws=200, seed=1)
-    assert list(irf.columns) == ["ordering", "impulse", "response", "horizon", "response_value",
-                                 "lower", "upper"]
+    assert list(irf.columns) == [
+        "ordering",
+        "impulse",
+        "response",
+        "horizon",
+        "response_value",
+        "lower",
+        "upper",
+    ]
     assert irf["ordering"].nunique() == 2 and len(irf) == 2 * 4 * 7
     first = irf[irf["ordering"].str.startswith("engagement →")]
     reference = fitted.results.impulse_responses(6, impulse=0, orthogonalized=True)
-    mine = first[first["impulse"] == "engagement"].pivot(index="horizon", columns="response",
-                                                         values="response_value")
+    mine = first[first["impulse"] == "engagement"].pivot(
+        index="horizon", columns="response", values="response_value"
+    )
     assert np.allclose(mine[["engagement", "violence"]].to_numpy(), reference.to_numpy(), atol=1e-8)
     assert (irf["lower"] <= irf["response_value"] + 1e-9).all()
     assert (irf["upper"] >= irf["response_value"] - 1e-9).all()
@@ -100,27 +111,66 @@ def test_impulse_responses_match_statsmodels_and_the_chart_format(fitted):
 
 
 def _figures(rows):
-    base = {"source_org": "M", "region": "Pakistan", "actor": "", "measure": "attacks",
-            "basis": "published", "scope_note": ""}
+    base = {
+        "source_org": "M",
+        "region": "Pakistan",
+        "actor": "",
+        "measure": "attacks",
+        "basis": "published",
+        "scope_note": "",
+    }
     return pd.DataFrame([{**base, **row} for row in rows])
 
 
 def test_published_spans_lists_each_span_once_as_published():
-    rows = [{"figure_id": f"m{m}", "period_start": pd.Timestamp(f"2023-{m:02d}-01"),
-             "period_end": pd.Timestamp(f"2023-{m:02d}-01") + pd.offsets.MonthEnd(0),
-             "granularity": "month", "value": 10} for m in range(1, 13) if m not in (6, 10)]
+    rows = [
+        {
+            "figure_id": f"m{m}",
+            "period_start": pd.Timestamp(f"2023-{m:02d}-01"),
+            "period_end": pd.Timestamp(f"2023-{m:02d}-01") + pd.offsets.MonthEnd(0),
+            "granularity": "month",
+            "value": 10,
+        }
+        for m in range(1, 13)
+        if m not in (6, 10)
+    ]
     rows += [
-        {"figure_id": "y", "period_start": pd.Timestamp("2023-01-01"),
-         "period_end": pd.Timestamp("2023-12-31"), "granularity": "year", "value": 130},
-        {"figure_id": "y-b", "period_start": pd.Timestamp("2023-01-01"),
-         "period_end": pd.Timestamp("2023-12-31"), "granularity": "year", "value": 128},
-        {"figure_id": "h1", "period_start": pd.Timestamp("2023-01-01"),
-         "period_end": pd.Timestamp("2023-06-30"), "granularity": "half", "value": 61},
-        {"figure_id": "odd", "period_start": pd.Timestamp("2023-01-05"),
-         "period_end": pd.Timestamp("2023-02-10"), "granularity": "span", "value": 5},
-        {"figure_id": "other", "period_start": pd.Timestamp("2023-01-01"),
-         "period_end": pd.Timestamp("2023-12-31"), "granularity": "year", "value": 999,
-         "measure": "fatalities"},
+        {
+            "figure_id": "y",
+            "period_start": pd.Timestamp("2023-01-01"),
+            "period_end": pd.Timestamp("2023-12-31"),
+            "granularity": "year",
+            "value": 130,
+        },
+        {
+            "figure_id": "y-b",
+            "period_start": pd.Timestamp("2023-01-01"),
+            "period_end": pd.Timestamp("2023-12-31"),
+            "granularity": "year",
+            "value": 128,
+        },
+        {
+            "figure_id": "h1",
+            "period_start": pd.Timestamp("2023-01-01"),
+            "period_end": pd.Timestamp("2023-06-30"),
+            "granularity": "half",
+            "value": 61,
+        },
+        {
+            "figure_id": "odd",
+            "period_start": pd.Timestamp("2023-01-05"),
+            "period_end": pd.Timestamp("2023-02-10"),
+            "granularity": "span",
+            "value": 5,
+        },
+        {
+            "figure_id": "other",
+            "period_start": pd.Timestamp("2023-01-01"),
+            "period_end": pd.Timestamp("2023-12-31"),
+            "granularity": "year",
+            "value": 999,
+            "measure": "fatalities",
+        },
     ]
     spans = consistency.published_spans(_figures(rows), "M", "attacks")
     assert tuple(spans.columns) == consistency.SPAN_COLUMNS
@@ -137,8 +187,10 @@ def test_bundled_total_spans_match_the_picss_totals():
     spans = consistency.published_spans(sources.load_violence(None), "PICSS", "attacks")
     informative = spans.loc[spans["months_missing"] > 0]
     index = DESIGN.index()
-    offsets = tuple((index.get_loc(a), index.get_loc(b))
-                    for a, b in zip(informative["period_start"], informative["period_end"]))
+    offsets = tuple(
+        (index.get_loc(a), index.get_loc(b))
+        for a, b in zip(informative["period_start"], informative["period_end"])
+    )
     assert offsets == simulate.BUNDLED_TOTAL_SPANS
 
 
@@ -147,7 +199,8 @@ def test_bundled_total_spans_match_the_picss_totals():
 
 def test_cumulator_pins_a_missing_month_to_its_published_total():
     engagement, violence, complete, totals = simulate.simulate_shaped_pair_with_totals(
-        "independent", DESIGN, reps=1, seed=7)
+        "independent", DESIGN, reps=1, seed=7
+    )
     index = DESIGN.index()
     e = pd.Series(engagement[0], index=index, name="engagement")
     v = pd.Series(violence[0], index=index, name="violence")
@@ -166,8 +219,9 @@ def test_cumulator_pins_a_missing_month_to_its_published_total():
     assert table["totals"].str.startswith("6 published totals").all()
     bare = statespace.fit_cumulator_var(e, v, totals, use_totals=False, break_date=DESIGN.break_date())
     assert not bare.uses_totals and len(bare.spans_used) == 0
-    only_observed = totals.iloc[[2]].assign(period_start=pd.Period("2022-01", "M"),
-                                            period_end=pd.Period("2022-12", "M"))  # no gap inside
+    only_observed = totals.iloc[[2]].assign(
+        period_start=pd.Period("2022-01", "M"), period_end=pd.Period("2022-12", "M")
+    )  # no gap inside
     comparison = statespace.cumulator_comparison(e, v, only_observed, break_date=DESIGN.break_date())
     assert len(comparison) == 2 and comparison["totals"].str.contains("no published total").all()
 

@@ -13,8 +13,14 @@ from analysis.series import RegularSeries
 
 def _series(values, label):
     index = pd.period_range("2022-01", periods=len(values), freq="M")
-    return RegularSeries(values=pd.Series(values, index=index, dtype=float), label=label,
-                         frequency="M", source="test", measure="count", basis="simulated")
+    return RegularSeries(
+        values=pd.Series(values, index=index, dtype=float),
+        label=label,
+        frequency="M",
+        source="test",
+        measure="count",
+        basis="simulated",
+    )
 
 
 def test_association_sentence_states_estimate_interval_and_n():
@@ -43,10 +49,23 @@ def test_text_from_data_is_escaped():
 def test_interval_and_placebo_disagreeing_is_called_inconclusive():
     from analysis.relations import AssociationResult
 
-    result = AssociationResult(estimate=0.3, ci_low=0.04, ci_high=0.52, ci_level=0.95, p_value=0.35,
-                               n=27, n_window=50, block_length=3.0, n_boot=2000, n_placebo=21,
-                               transform="difference", first_label="a", second_label="b",
-                               first_period="2021-09", last_period="2025-09")
+    result = AssociationResult(
+        estimate=0.3,
+        ci_low=0.04,
+        ci_high=0.52,
+        ci_level=0.95,
+        p_value=0.35,
+        n=27,
+        n_window=50,
+        block_length=3.0,
+        n_boot=2000,
+        n_placebo=21,
+        transform="difference",
+        first_label="a",
+        second_label="b",
+        first_period="2021-09",
+        last_period="2025-09",
+    )
     text = summary.association_sentence(result, q_value=0.35, n_tests=2)
     assert "inconclusive" in text and "q = 0.35 across the 2 tests" in text
     agreeing = summary.association_sentence(result, q_value=0.01, n_tests=2)

@@ -10,8 +10,11 @@ from analysis.series import as_period_series, longest_observed_run
 
 
 def monthly(values, start="2018-01", name="counts"):
-    return pd.Series(np.asarray(values, dtype=float),
-                     index=pd.period_range(start, periods=len(values), freq="M"), name=name)
+    return pd.Series(
+        np.asarray(values, dtype=float),
+        index=pd.period_range(start, periods=len(values), freq="M"),
+        name=name,
+    )
 
 
 def test_as_period_series_accepts_month_start_datetimes_and_reindexes_gaps():
@@ -32,13 +35,15 @@ def test_longest_observed_run_never_bridges_gaps():
 
 
 def test_break_convention_month_containing_mid_month_date_is_before():
-    design = trends.its_design(monthly(range(1, 13), start="2021-06"), break_date="2021-08-15",
-                               month_effects=False)
+    design = trends.its_design(
+        monthly(range(1, 13), start="2021-06"), break_date="2021-08-15", month_effects=False
+    )
     assert design.loc[pd.Period("2021-08", "M"), "level_change"] == 0
     assert design.loc[pd.Period("2021-09", "M"), "level_change"] == 1
     assert design.loc[pd.Period("2021-10", "M"), "slope_change"] == 1
-    on_first = trends.its_design(monthly(range(1, 13), start="2021-06"), break_date="2021-08-01",
-                                 month_effects=False)
+    on_first = trends.its_design(
+        monthly(range(1, 13), start="2021-06"), break_date="2021-08-01", month_effects=False
+    )
     assert on_first.loc[pd.Period("2021-08", "M"), "level_change"] == 1
 
 
@@ -46,8 +51,9 @@ def nb_counts(irr=2.0, n=360, alpha=0.2, seed=3, break_at=200):
     rng = np.random.default_rng(seed)
     t = np.arange(n)
     mu = np.exp(3.0 + np.log(irr) * (t >= break_at))
-    return monthly(rng.poisson(mu * rng.gamma(1 / alpha, alpha, n)), start="1990-01"), \
-        str(pd.Period("1990-01", "M") + break_at) + "-01"
+    return monthly(rng.poisson(mu * rng.gamma(1 / alpha, alpha, n)), start="1990-01"), str(
+        pd.Period("1990-01", "M") + break_at
+    ) + "-01"
 
 
 def test_count_model_recovers_level_change_and_dispersion():
@@ -111,7 +117,9 @@ def test_theil_sen_slope_is_exact_on_a_line_even_with_gaps():
     values.iloc[[4, 5, 17]] = np.nan
     result = trends.theil_sen_trend(values)
     assert result.slope == pytest.approx(2.0)
-    assert result.n == 27 and result.mk_p_value < 0.001 and result.mk_tau > 0.8  # tau of the prewhitened series
+    assert (
+        result.n == 27 and result.mk_p_value < 0.001 and result.mk_tau > 0.8
+    )  # tau of the prewhitened series
 
 
 def test_mann_kendall_does_not_find_trend_in_noise():

@@ -14,10 +14,20 @@ import pytest
 from analysis import plots, summary, words
 
 
-@pytest.mark.parametrize("p, text", [
-    (0.0, "p < 0.001"), (0.0004, "p < 0.001"), (0.001, "p = 0.001"), (0.0042, "p = 0.004"),
-    (0.03, "p = 0.03"), (0.0349, "p = 0.03"), (0.5, "p = 0.50"), (0.999, "p > 0.99"), (1.0, "p > 0.99"),
-])
+@pytest.mark.parametrize(
+    "p, text",
+    [
+        (0.0, "p < 0.001"),
+        (0.0004, "p < 0.001"),
+        (0.001, "p = 0.001"),
+        (0.0042, "p = 0.004"),
+        (0.03, "p = 0.03"),
+        (0.0349, "p = 0.03"),
+        (0.5, "p = 0.50"),
+        (0.999, "p > 0.99"),
+        (1.0, "p > 0.99"),
+    ],
+)
 def test_p_values_never_read_as_zero(p, text):
     assert words.p_text(p) == text
 
@@ -30,11 +40,19 @@ def test_p_text_names_q_values_and_rejects_impossible_values():
         words.p_text(1.5)
 
 
-@pytest.mark.parametrize("n, word, text", [
-    (0, "month", "0 months"), (1, "month", "1 month"), (2, "month", "2 months"),
-    (1204, "event", "1,204 events"), (3, "country", "3 countries"), (2, "day", "2 days"),
-    (2, "match", "2 matches"), (1, "flag meeting event", "1 flag meeting event"),
-])
+@pytest.mark.parametrize(
+    "n, word, text",
+    [
+        (0, "month", "0 months"),
+        (1, "month", "1 month"),
+        (2, "month", "2 months"),
+        (1204, "event", "1,204 events"),
+        (3, "country", "3 countries"),
+        (2, "day", "2 days"),
+        (2, "match", "2 matches"),
+        (1, "flag meeting event", "1 flag meeting event"),
+    ],
+)
 def test_plural_agrees_with_the_count(n, word, text):
     assert words.plural(n, word) == text
 
@@ -47,10 +65,16 @@ def test_count_text_irregular_plurals_and_bad_counts():
         words.plural(1.5, "month")
 
 
-@pytest.mark.parametrize("k, text", [
-    (0, "the same month"), (1, "the month after"), (2, "2 months after"),
-    (-1, "the month before"), (-3, "3 months before"),
-])
+@pytest.mark.parametrize(
+    "k, text",
+    [
+        (0, "the same month"),
+        (1, "the month after"),
+        (2, "2 months after"),
+        (-1, "the month before"),
+        (-3, "3 months before"),
+    ],
+)
 def test_lag_words(k, text):
     assert words.lag_words(k) == text
 
@@ -63,10 +87,17 @@ def test_spans_neighbours_and_intervals():
     assert words.ci_text(-3.7, 13.25, 0.9, 1) == "90% CI -3.7 to 13.2"
 
 
-@pytest.mark.parametrize("name, text", [
-    ("stl", "STL decomposition"), ("STL", "STL decomposition"), ("chow", "Chow test"),
-    ("count_model", "Segmented count model"), ("ADF_extra", "ADF extra"), ("new_method", "New method"),
-])
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        ("stl", "STL decomposition"),
+        ("STL", "STL decomposition"),
+        ("chow", "Chow test"),
+        ("count_model", "Segmented count model"),
+        ("ADF_extra", "ADF extra"),
+        ("new_method", "New method"),
+    ],
+)
 def test_method_names_as_readers_know_them(name, text):
     assert words.method_name(name) == text
 
@@ -82,15 +113,28 @@ def test_tables_are_shown_whole():
 def test_summary_sentences_use_reader_words():
     from types import SimpleNamespace
 
-    window = SimpleNamespace(k=1, n_events=11, label="protests or demarches", n_events_dropped=10,
-                             difference=4.8, ci_low=-3.7, ci_high=13.2, placebo_mean=0.2,
-                             excess=4.6, excess_ci_low=-3.9, excess_ci_high=13.0, p_value=0.0)
+    window = SimpleNamespace(
+        k=1,
+        n_events=11,
+        label="protests or demarches",
+        n_events_dropped=10,
+        difference=4.8,
+        ci_low=-3.7,
+        ci_high=13.2,
+        placebo_mean=0.2,
+        excess=4.6,
+        excess_ci_low=-3.9,
+        excess_ci_high=13.0,
+        p_value=0.0,
+    )
     text = summary.event_window_sentence(window, "PICSS attacks")
     assert "in the month after minus the month before" in text
     assert "p &lt; 0.001" in text and "0.000" not in text  # escaped for Markdown
     refusal = summary.trends_summary(
-        SimpleNamespace(coverage_text=lambda: "PICSS attacks: 58 of 73 months observed."), {},
-        {"stl": SimpleNamespace(reason="too few", n=3, required=24)})
+        SimpleNamespace(coverage_text=lambda: "PICSS attacks: 58 of 73 months observed."),
+        {},
+        {"stl": SimpleNamespace(reason="too few", n=3, required=24)},
+    )
     assert "STL decomposition: " in refusal and "Stl" not in refusal
 
 
@@ -104,10 +148,16 @@ def test_key_findings_render_one_to_five_items_and_escape_data_text():
     assert text == "- First &lt;b&gt;finding&lt;/b&gt;.\n- Second, **with emphasis**."
 
 
-@pytest.mark.parametrize("items, message", [
-    ([], "1 to 5 items"), (["a"] * 6, "1 to 5 items"), (["ok", " "], "item 2 is empty"),
-    (["x" * 300], "item 1 has 300 characters"), (["two\nlines"], "several lines"),
-])
+@pytest.mark.parametrize(
+    "items, message",
+    [
+        ([], "1 to 5 items"),
+        (["a"] * 6, "1 to 5 items"),
+        (["ok", " "], "item 2 is empty"),
+        (["x" * 300], "item 1 has 300 characters"),
+        (["two\nlines"], "several lines"),
+    ],
+)
 def test_key_findings_enforce_their_limits(items, message):
     with pytest.raises(ValueError, match=message):
         summary.key_findings(items)
@@ -127,9 +177,14 @@ def test_figures_are_numbered_in_the_order_shown():
 
 
 def test_simulation_legend_sits_below_the_bars():
-    rates = pd.DataFrame({"scenario": ["a", "b", "c"], "engagement_causes_violence": [0.9, 0.9, 0.9],
-                          "violence_causes_engagement": [0.9, 0.9, 0.9],
-                          "naive_either_direction": [0.9, 0.9, 0.9]})
+    rates = pd.DataFrame(
+        {
+            "scenario": ["a", "b", "c"],
+            "engagement_causes_violence": [0.9, 0.9, 0.9],
+            "violence_causes_engagement": [0.9, 0.9, 0.9],
+            "naive_either_direction": [0.9, 0.9, 0.9],
+        }
+    )
     fig = plots.simulation_rates_chart(rates, "test")
     ax = fig.axes[0]
     fig.canvas.draw()
@@ -154,15 +209,47 @@ def _png(width: int, height: int) -> str:
 def _executed(tmp_path, with_findings: bool):
     cells = [{"cell_type": "markdown", "metadata": {}, "source": "# Title"}]
     if with_findings:
-        cells += [{"cell_type": "markdown", "metadata": {}, "source": "## Key findings"},
-                  {"cell_type": "code", "metadata": {}, "source": "", "execution_count": 1, "outputs": [
-                      {"output_type": "display_data", "metadata": {}, "data": {"text/markdown": [
-                          "- PICSS attacks rose **1.8 times** (95% CI 1.2 to 2.6, N = 58) &amp; more.\n",
-                          "- Second."]}}]}]
-    cells += [{"cell_type": "code", "metadata": {}, "source": "", "execution_count": 2, "outputs": [
-        {"output_type": "display_data", "metadata": {}, "data": {"text/html": (
-            f'<figure class="report-figure"><img src="data:image/png;base64,{_png(1000, 400)}" '
-            'alt="A line chart &amp; bars"><figcaption>Figure 1.</figcaption></figure>')}}]}]
+        cells += [
+            {"cell_type": "markdown", "metadata": {}, "source": "## Key findings"},
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "source": "",
+                "execution_count": 1,
+                "outputs": [
+                    {
+                        "output_type": "display_data",
+                        "metadata": {},
+                        "data": {
+                            "text/markdown": [
+                                "- PICSS attacks rose **1.8 times** (95% CI 1.2 to 2.6, N = 58) &amp; more.\n",
+                                "- Second.",
+                            ]
+                        },
+                    }
+                ],
+            },
+        ]
+    cells += [
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "source": "",
+            "execution_count": 2,
+            "outputs": [
+                {
+                    "output_type": "display_data",
+                    "metadata": {},
+                    "data": {
+                        "text/html": (
+                            f'<figure class="report-figure"><img src="data:image/png;base64,{_png(1000, 400)}" '
+                            'alt="A line chart &amp; bars"><figcaption>Figure 1.</figcaption></figure>'
+                        )
+                    },
+                }
+            ],
+        }
+    ]
     path = tmp_path / ("with.ipynb" if with_findings else "without.ipynb")
     path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 4}))
     return path
@@ -183,13 +270,26 @@ def test_index_reads_the_first_key_finding_and_a_small_first_figure(tmp_path):
 def test_index_states_the_question_then_findings_then_the_status_table(tmp_path):
     from analysis.reporting.pages import RESEARCH_QUESTION, BuildResult, index_html
 
-    results = [BuildResult(name=name, title=f"Report <{name}>", notebook="01.ipynb", parameters={},
-                           status="built", seconds=1.0, html_path=tmp_path / f"{name}.html",
-                           ipynb_path=_executed(tmp_path, name == "with"), built_at="2025-01-02 03:04")
-               for name in ("with", "without")]
+    results = [
+        BuildResult(
+            name=name,
+            title=f"Report <{name}>",
+            notebook="01.ipynb",
+            parameters={},
+            status="built",
+            seconds=1.0,
+            html_path=tmp_path / f"{name}.html",
+            ipynb_path=_executed(tmp_path, name == "with"),
+            built_at="2025-01-02 03:04",
+        )
+        for name in ("with", "without")
+    ]
     page = index_html(results, "2025-01-02 03:04", "Reports")
-    order = [page.index(RESEARCH_QUESTION.replace("'", "&#x27;")),
-             page.index("PICSS attacks rose 1.8 times"), page.index("Build status")]
+    order = [
+        page.index(RESEARCH_QUESTION.replace("'", "&#x27;")),
+        page.index("PICSS attacks rose 1.8 times"),
+        page.index("Build status"),
+    ]
     assert order == sorted(order)
     assert page.count('class="headline"') == 1 and "Report &lt;with&gt;" in page
     assert page.count("<img ") == 2 and 'width="360" height="144"' in page
@@ -214,19 +314,38 @@ def test_reader_page_opens_with_key_findings_then_summary_and_boxes_tables():
         return cell
 
     rows = "".join(f"<tr><td>{i}</td></tr>" for i in range(40))
-    notebook = new_notebook(cells=[
-        new_markdown_cell("# Title\n\nIntro."),
-        new_markdown_cell("## Summary"), shown({"text/markdown": "- Detail."}),
-        new_markdown_cell("## Key findings"), shown({"text/markdown": "- The answer."}),
-        new_markdown_cell("## Results"),
-        shown({"text/html": f'<table class="dataframe"><thead><tr><th>n</th></tr></thead>{rows}</table>'}),
-        shown({"text/markdown": "| a | b |\n|---|---|\n| 1 | 2 |"}),
-    ])
-    provenance = Provenance(commit="abc", notebook="x.ipynb", notebook_sha256="f" * 64, data_sha256={},
-                            parameters={}, versions={}, generated="2025-01-02 03:04")
+    notebook = new_notebook(
+        cells=[
+            new_markdown_cell("# Title\n\nIntro."),
+            new_markdown_cell("## Summary"),
+            shown({"text/markdown": "- Detail."}),
+            new_markdown_cell("## Key findings"),
+            shown({"text/markdown": "- The answer."}),
+            new_markdown_cell("## Results"),
+            shown(
+                {"text/html": f'<table class="dataframe"><thead><tr><th>n</th></tr></thead>{rows}</table>'}
+            ),
+            shown({"text/markdown": "| a | b |\n|---|---|\n| 1 | 2 |"}),
+        ]
+    )
+    provenance = Provenance(
+        commit="abc",
+        notebook="x.ipynb",
+        notebook_sha256="f" * 64,
+        data_sha256={},
+        parameters={},
+        versions={},
+        generated="2025-01-02 03:04",
+    )
     page = notebook_to_html(notebook, "A report", provenance, "x.ipynb")
-    order = [page.index('id="Key-findings"'), page.index("The answer."), page.index('id="Summary"'),
-             page.index('<nav class="report-toc"'), page.index("Intro."), page.index('id="Results"')]
+    order = [
+        page.index('id="Key-findings"'),
+        page.index("The answer."),
+        page.index('id="Summary"'),
+        page.index('<nav class="report-toc"'),
+        page.index("Intro."),
+        page.index('id="Results"'),
+    ]
     assert order == sorted(order)
     boxes = [tag for tag in re.findall(r"<div [^>]*>", page) if "table-box" in tag]
     assert ["long" in tag for tag in boxes] == [True, False]  # 40 rows scroll in a long box

@@ -43,9 +43,15 @@ BORDER_REGIONS: dict[str, tuple[str, ...]] = {
 #: The TTP and groups reported as its affiliates or factions, based in
 #: Afghanistan according to UN monitoring reports (lower-case patterns).
 AFGHANISTAN_BASED_GROUPS: tuple[str, ...] = (
-    r"\bttp\b", r"tehr[ie]e?k[\s-]*[ei]?[\s-]*taliban", r"pakistani taliban",
-    r"jamaa?t[\s-]*ul[\s-]*ahrar", r"gul bahadur", r"lashkar[\s-]*e[\s-]*islam",
-    r"ittehad[\s-]*ul[\s-]*mujahideen", r"tehr[ie]e?k[\s-]*e[\s-]*jihad", r"\btjp\b",
+    r"\bttp\b",
+    r"tehr[ie]e?k[\s-]*[ei]?[\s-]*taliban",
+    r"pakistani taliban",
+    r"jamaa?t[\s-]*ul[\s-]*ahrar",
+    r"gul bahadur",
+    r"lashkar[\s-]*e[\s-]*islam",
+    r"ittehad[\s-]*ul[\s-]*mujahideen",
+    r"tehr[ie]e?k[\s-]*e[\s-]*jihad",
+    r"\btjp\b",
 )
 
 PROXY_BORDER = "border regions"
@@ -107,8 +113,10 @@ def breakdown_rows(figures: pd.DataFrame) -> pd.DataFrame:
     """
     mask = (figures["region"] != NATIONAL_REGION) | (figures["actor"] != "")
     rows = figures.loc[mask].copy()
-    rows["period"] = [period_label(s, e, g) for s, e, g in
-                      zip(rows["period_start"], rows["period_end"], rows["granularity"])]
+    rows["period"] = [
+        period_label(s, e, g)
+        for s, e, g in zip(rows["period_start"], rows["period_end"], rows["granularity"])
+    ]
     rows["border_region"] = rows["region"].map(lambda r: border_region(r) or "")
     rows["afghanistan_based"] = rows["actor"].map(is_afghanistan_based_group).astype(bool)
     national = rows["region"] == NATIONAL_REGION
@@ -164,8 +172,12 @@ def breakdown_values(figures: pd.DataFrame, measure: str) -> pd.DataFrame:
         return pd.DataFrame()
     order = list(dict.fromkeys(rows["period"]))
     actor = rows["actor"].replace("", "all")
-    table = rows.assign(actor=actor).groupby(["source_org", "region", "actor", "period"])["value"].agg(
-        lambda v: " / ".join(f"{x:,}" for x in dict.fromkeys(v))).unstack("period")
+    table = (
+        rows.assign(actor=actor)
+        .groupby(["source_org", "region", "actor", "period"])["value"]
+        .agg(lambda v: " / ".join(f"{x:,}" for x in dict.fromkeys(v)))
+        .unstack("period")
+    )
     return table.reindex(columns=order).fillna("")
 
 
@@ -174,18 +186,22 @@ def breakdown_sentence(figures: pd.DataFrame) -> str:
     taken from the data are HTML-escaped."""
     rows = breakdown_rows(figures)
     if rows.empty:
-        return ("The dataset holds no figures broken down by region or by claiming group yet: "
-                "every row is a national total for all actors. The border-region and "
-                "Afghanistan-based-group proxies for the article's cross-border claims therefore "
-                "cannot be shown.")
+        return (
+            "The dataset holds no figures broken down by region or by claiming group yet: "
+            "every row is a national total for all actors. The border-region and "
+            "Afghanistan-based-group proxies for the article's cross-border claims therefore "
+            "cannot be shown."
+        )
     n_border = int((rows["proxy"] == PROXY_BORDER).sum())
     n_groups = int((rows["proxy"] == PROXY_GROUPS).sum())
     regions = sorted(set(rows.loc[rows["region"] != NATIONAL_REGION, "region"]))
     actors = sorted(set(rows.loc[rows["actor"] != "", "actor"]))
-    text = (f"The dataset holds {words.plural(len(rows), 'figure')} broken down by region or claiming group, from "
-            f"{words.plural(rows['source_org'].nunique(), 'source')}: {n_border} for a border region "
-            f"(Khyber Pakhtunkhwa, the merged tribal districts, Balochistan) and {n_groups} for "
-            "Afghanistan-based groups (the TTP and its affiliates).")
+    text = (
+        f"The dataset holds {words.plural(len(rows), 'figure')} broken down by region or claiming group, from "
+        f"{words.plural(rows['source_org'].nunique(), 'source')}: {n_border} for a border region "
+        f"(Khyber Pakhtunkhwa, the merged tribal districts, Balochistan) and {n_groups} for "
+        "Afghanistan-based groups (the TTP and its affiliates)."
+    )
     if regions:
         text += " Regions: " + ", ".join(regions) + "."
     if actors:

@@ -80,51 +80,76 @@ class NoRecordRule:
 
 CLAIM_RULES: dict[str, EventRule | FigureRule | NoRecordRule] = {
     "flag_meetings": EventRule(
-        ("flag_meeting",), "no",
+        ("flag_meeting",),
+        "no",
         "Flag meetings are rarely reported one by one; the log holds only those the press "
-        "named, so a smaller count does not refute the claim."),
+        "named, so a smaller count does not refute the claim.",
+    ),
     "jcc_meetings": EventRule(
-        ("jcc_meeting",), "no",
-        "Only JCC rounds that the press dated are in the log; undated rounds cannot be placed "
-        "in time."),
+        ("jcc_meeting",),
+        "no",
+        "Only JCC rounds that the press dated are in the log; undated rounds cannot be placed in time.",
+    ),
     "diplomatic_protests": EventRule(
-        ("protest_or_demarche",), "no",
+        ("protest_or_demarche",),
+        "no",
         "The log lists protests and summons made public by Pakistan; no itemised record of "
-        "the claimed total exists.", initiators=("Pakistan",), aggregate_keywords=("protest",)),
+        "the claimed total exists.",
+        initiators=("Pakistan",),
+        aggregate_keywords=("protest",),
+    ),
     "isi_memorandums": NoRecordRule(
-        "no", "No public record of ISI memorandums was found; the claim is an aggregate that "
-              "only another official statement could confirm.",
-        aggregate_types=("other",), aggregate_keywords=("memorand",)),
+        "no",
+        "No public record of ISI memorandums was found; the claim is an aggregate that "
+        "only another official statement could confirm.",
+        aggregate_types=("other",),
+        aggregate_keywords=("memorand",),
+    ),
     "demarches": EventRule(
-        ("protest_or_demarche",), "no",
+        ("protest_or_demarche",),
+        "no",
         "Same events as the protests row: public demarches and summons by Pakistan. The claimed "
-        "total is not itemised anywhere public.", initiators=("Pakistan",),
-        aggregate_keywords=("demarche", "démarche")),
+        "total is not itemised anywhere public.",
+        initiators=("Pakistan",),
+        aggregate_keywords=("demarche", "démarche"),
+    ),
     "china_mediation": EventRule(
-        ("mediated_talks", "trilateral_meeting"), "partly",
+        ("mediated_talks", "trilateral_meeting"),
+        "partly",
         "Chinese-hosted trilateral and mediated meetings are reported individually, so the log "
         "can show whether 'at least three' is plausible; informal interventions may be missing, "
         "and a trilateral meeting is not always mediation: read the dates and descriptions.",
-        party="China", party_leads=True),
+        party="China",
+        party_leads=True,
+    ),
     "fm_visits_kabul": EventRule(
-        ("ministerial_visit",), "partly",
+        ("ministerial_visit",),
+        "partly",
         "Ministerial visits to Kabul are reported individually; visits led by the foreign "
         "minister are picked out by the initiator named in each event's description.",
-        initiators=("Pakistan",), location="Kabul",
-        initiator_detail=r"\b(FM|Foreign Minister)\b"),
+        initiators=("Pakistan",),
+        location="Kabul",
+        initiator_detail=r"\b(FM|Foreign Minister)\b",
+    ),
     "cross_border_attacks": FigureRule(
-        ("attacks",), "partly",
+        ("attacks",),
+        "partly",
         "Monitors publish national totals of militant attacks, not attacks 'launched from "
         "across the Afghan border'. National totals bound the claim from above; the "
-        "cross-border share is not public."),
+        "cross-border share is not public.",
+    ),
     "pakistanis_killed": FigureRule(
-        ("fatalities",), "partly",
+        ("fatalities",),
+        "partly",
         "Monitors publish deaths in militant attacks nationally, by their own definitions "
-        "(PICSS's sometimes include militants). The cross-border share is not public."),
+        "(PICSS's sometimes include militants). The cross-border share is not public.",
+    ),
 }
 
-QUALITATIVE_WHY = ("A qualitative claim about engagement and violence over time; notebook 03 "
-                   "examines how the two series move together.")
+QUALITATIVE_WHY = (
+    "A qualitative claim about engagement and violence over time; notebook 03 "
+    "examines how the two series move together."
+)
 
 
 def _window(claim: pd.Series, end: str) -> tuple[pd.Period, pd.Period]:
@@ -143,23 +168,27 @@ def _apply_event_filters(rule: EventRule, chosen: pd.DataFrame) -> pd.DataFrame:
     """Events of ``chosen`` passing the rule's party, location and initiator filters."""
     if rule.party:
         if rule.party_leads:
-            named = (chosen["initiator"].str.startswith(rule.party)
-                     | chosen["third_party"].str.strip().str.startswith(rule.party))
+            named = chosen["initiator"].str.startswith(rule.party) | chosen[
+                "third_party"
+            ].str.strip().str.startswith(rule.party)
         else:
-            named = (chosen["initiator"].str.contains(rule.party, regex=False)
-                     | chosen["third_party"].str.contains(rule.party, regex=False))
+            named = chosen["initiator"].str.contains(rule.party, regex=False) | chosen[
+                "third_party"
+            ].str.contains(rule.party, regex=False)
         chosen = chosen.loc[named.astype(bool)]
     if rule.location:
         chosen = chosen.loc[chosen["location"].str.contains(rule.location, regex=False)]
     if rule.initiator_detail:
         detail = chosen["description"].map(
-            lambda d: bool(re.search(rule.initiator_detail, _initiator_text(d))))
+            lambda d: bool(re.search(rule.initiator_detail, _initiator_text(d)))
+        )
         chosen = chosen.loc[detail.astype(bool)]
     return chosen
 
 
-def _event_evidence(rule: EventRule, events: pd.DataFrame, start: pd.Period,
-                    stop: pd.Period) -> tuple[int, str]:
+def _event_evidence(
+    rule: EventRule, events: pd.DataFrame, start: pd.Period, stop: pd.Period
+) -> tuple[int, str]:
     chosen = filter_events(events, event_types=list(rule.event_types))
     months = chosen["date_start"].dt.to_period("M")
     chosen = chosen.loc[(months >= start) & (months <= stop)]
@@ -176,16 +205,23 @@ def _event_evidence(rule: EventRule, events: pd.DataFrame, start: pd.Period,
     if rule.location:
         text += f" in {rule.location}"
     if 0 < n <= 10:
-        dates = [d.strftime("%Y-%m-%d") if p == "day" else d.strftime("%Y-%m")
-                 for d, p in zip(chosen["date_start"], chosen["date_precision"])]
+        dates = [
+            d.strftime("%Y-%m-%d") if p == "day" else d.strftime("%Y-%m")
+            for d, p in zip(chosen["date_start"], chosen["date_precision"])
+        ]
         text += ": " + ", ".join(dates)
     return n, text
 
 
-def _figure_evidence(rule: FigureRule, figures: pd.DataFrame, start: pd.Period,
-                     stop: pd.Period) -> tuple[None, str]:
-    annual = figures.loc[(figures["granularity"] == "year") & figures["measure"].isin(rule.measures)
-                         & (figures["region"] == "Pakistan") & (figures["actor"] == "")]
+def _figure_evidence(
+    rule: FigureRule, figures: pd.DataFrame, start: pd.Period, stop: pd.Period
+) -> tuple[None, str]:
+    annual = figures.loc[
+        (figures["granularity"] == "year")
+        & figures["measure"].isin(rule.measures)
+        & (figures["region"] == "Pakistan")
+        & (figures["actor"] == "")
+    ]
     years = annual["period_start"].dt.year
     first_year = start.year if start.month == 1 else start.year + 1
     last_year = stop.year if stop.month == 12 else stop.year - 1
@@ -193,20 +229,26 @@ def _figure_evidence(rule: FigureRule, figures: pd.DataFrame, start: pd.Period,
     parts = []
     for org, rows in annual.groupby("source_org", sort=True):
         first_per_year = rows.drop_duplicates("period_start", keep="first").sort_values("period_start")
-        listed = "; ".join(f"{t.year}: {v:,}" for t, v in
-                           zip(first_per_year["period_start"], first_per_year["value"]))
+        listed = "; ".join(
+            f"{t.year}: {v:,}" for t, v in zip(first_per_year["period_start"], first_per_year["value"])
+        )
         total = int(first_per_year["value"].sum())
         n_years = len(first_per_year)
-        parts.append(f"{org} national {'/'.join(rule.measures)}, {words.plural(n_years, 'full year')} "
-                     f"({listed}); sum {total:,}")
+        parts.append(
+            f"{org} national {'/'.join(rule.measures)}, {words.plural(n_years, 'full year')} "
+            f"({listed}); sum {total:,}"
+        )
     if not parts:
-        return None, (f"no published annual {'/'.join(rule.measures)} totals for the full years "
-                      f"{first_year}–{last_year}")
+        return None, (
+            f"no published annual {'/'.join(rule.measures)} totals for the full years "
+            f"{first_year}–{last_year}"
+        )
     return None, " | ".join(parts)
 
 
-def check_claims(claims: pd.DataFrame, events: pd.DataFrame, figures: pd.DataFrame,
-                 publication: str = "2025-08") -> pd.DataFrame:
+def check_claims(
+    claims: pd.DataFrame, events: pd.DataFrame, figures: pd.DataFrame, publication: str = "2025-08"
+) -> pd.DataFrame:
     """Put each claim beside what the dataset holds for the same window.
 
     Parameters
@@ -244,15 +286,17 @@ def check_claims(claims: pd.DataFrame, events: pd.DataFrame, figures: pd.DataFra
             holds = "nothing: no public record"
         else:
             holds = "see notebook 03"
-        rows.append({
-            "claim_id": claim.claim_id,
-            "claim": text,
-            "window": f"{start} to {stop}",
-            "dataset_holds": holds,
-            "events_in_log": n,
-            "can_check": rule.can_check if rule else "qualitative",
-            "why": rule.why if rule else QUALITATIVE_WHY,
-        })
+        rows.append(
+            {
+                "claim_id": claim.claim_id,
+                "claim": text,
+                "window": f"{start} to {stop}",
+                "dataset_holds": holds,
+                "events_in_log": n,
+                "can_check": rule.can_check if rule else "qualitative",
+                "why": rule.why if rule else QUALITATIVE_WHY,
+            }
+        )
     table = pd.DataFrame(rows)
     table["events_in_log"] = table["events_in_log"].astype("Int64")
     return table
@@ -264,15 +308,25 @@ def check_claims(claims: pd.DataFrame, events: pd.DataFrame, figures: pd.DataFra
 # ==========================================================================
 
 #: The four verdicts, from most to least decided.
-VERDICTS: tuple[str, ...] = ("consistent", "inconsistent", "partly checkable",
-                             "not checkable with public data")
+VERDICTS: tuple[str, ...] = (
+    "consistent",
+    "inconsistent",
+    "partly checkable",
+    "not checkable with public data",
+)
 
 #: Relative tolerance of "around"/"about": ``around v`` means ``v`` ± 10 %.
 AROUND_TOLERANCE = 0.10
 
 _QUALIFIER_KIND = {
-    "exactly": "exactly", "more than": "over", "over": "over", "around": "about",
-    "about": "about", "at least": "at_least", "at_least": "at_least", "up to": "up_to",
+    "exactly": "exactly",
+    "more than": "over",
+    "over": "over",
+    "around": "about",
+    "about": "about",
+    "at least": "at_least",
+    "at_least": "at_least",
+    "up to": "up_to",
     "up_to": "up_to",
 }
 
@@ -303,14 +357,20 @@ class TrendRule:
 
 TREND_RULES: dict[str, TrendRule] = {
     "engagement_without_effect": TrendRule(
-        "attacks", "not_fallen", True,
+        "attacks",
+        "not_fallen",
+        True,
         "The numbers can show whether militant attacks fell over the window; whether engagement "
         "had any effect on them is a question of timing and direction that notebook 03 "
-        "examines, not something annual totals can settle."),
+        "examines, not something annual totals can settle.",
+    ),
     "violence_not_stopped": TrendRule(
-        "attacks", "not_stopped", False,
+        "attacks",
+        "not_stopped",
+        False,
         "The claim that violence has not stopped is checked on the monitors' annual attack "
-        "totals; the link to Kabul's promises is not a number and is not assessed."),
+        "totals; the link to Kabul's promises is not a number and is not assessed.",
+    ),
 }
 
 
@@ -384,8 +444,9 @@ class ClaimCheck:
 # --------------------------------------------------------------------------
 
 
-def quantity_interval(value: float, qualifier: str,
-                      tolerance: float = AROUND_TOLERANCE) -> tuple[float, float]:
+def quantity_interval(
+    value: float, qualifier: str, tolerance: float = AROUND_TOLERANCE
+) -> tuple[float, float]:
     """The range of counts a worded number allows.
 
     ``exactly v`` → [v, v]; ``more than``/``over v`` → [v + 1, ∞);
@@ -401,8 +462,13 @@ def quantity_interval(value: float, qualifier: str,
     if kind is None:
         raise ValueError(f"unknown qualifier {qualifier!r}; expected one of {sorted(_QUALIFIER_KIND)}")
     v = float(value)
-    return {"exactly": (v, v), "over": (v + 1, math.inf), "at_least": (v, math.inf),
-            "about": (v * (1 - tolerance), v * (1 + tolerance)), "up_to": (0.0, v)}[kind]
+    return {
+        "exactly": (v, v),
+        "over": (v + 1, math.inf),
+        "at_least": (v, math.inf),
+        "about": (v * (1 - tolerance), v * (1 + tolerance)),
+        "up_to": (0.0, v),
+    }[kind]
 
 
 def compare_intervals(claim: tuple[float, float], evidence: tuple[float, float]) -> str:
@@ -436,8 +502,12 @@ def combine_verdict(evidence: list[Evidence]) -> tuple[str, str]:
     if contradicts and not confirms and not fits:
         return "inconsistent", "contradicted by " + _sources(contradicts)
     if contradicts:
-        return "partly checkable", ("the sources disagree: contradicted by " + _sources(contradicts)
-                                    + ", compatible with " + _sources(confirms + fits))
+        return "partly checkable", (
+            "the sources disagree: contradicted by "
+            + _sources(contradicts)
+            + ", compatible with "
+            + _sources(confirms + fits)
+        )
     if fits:
         return "partly checkable", "bounded but not settled by " + _sources(fits)
     partial = [e for e in evidence if e.outcome == "undetermined" and not e.complete and e.value]
@@ -445,11 +515,13 @@ def combine_verdict(evidence: list[Evidence]) -> tuple[str, str]:
     if partial:
         return "not checkable with public data", (
             "the published figures leave months of the window missing and their sum stays below "
-            "the claimed value, so they neither bound nor contradict it (" + _sources(partial) + ")")
+            "the claimed value, so they neither bound nor contradict it (" + _sources(partial) + ")"
+        )
     if floors:
         return "not checkable with public data", (
             "the only evidence is a count of individually reported events, a floor far from a "
-            "complete record (" + _sources(floors) + ")")
+            "complete record (" + _sources(floors) + ")"
+        )
     return "not checkable with public data", "no public source in the dataset covers it"
 
 
@@ -507,8 +579,10 @@ class WindowTotal:
             terms.append(term)
         text = " + ".join(terms) + f" = {self.total:,}"
         if self.missing and with_missing:
-            text += (f"; months missing: {compact_months(self.missing)}, so {self.total:,} is only "
-                     "the sum of the published parts")
+            text += (
+                f"; months missing: {compact_months(self.missing)}, so {self.total:,} is only "
+                "the sum of the published parts"
+            )
         return text
 
 
@@ -551,36 +625,65 @@ def window_total(rows: pd.DataFrame, start: pd.Period, stop: pd.Period) -> Windo
             pieces.append((first_month, label, value, others))
             remaining -= set(covered)
     pieces.sort(key=lambda p: p[0])
-    return WindowTotal(pieces=[(label, value, others) for _, label, value, others in pieces],
-                       missing=sorted(remaining))
+    return WindowTotal(
+        pieces=[(label, value, others) for _, label, value, others in pieces], missing=sorted(remaining)
+    )
 
 
-def _ceiling_evidence(source: str, what: str, total: WindowTotal,
-                      claim: tuple[float, float], kind: str = "ceiling") -> Evidence:
+def _ceiling_evidence(
+    source: str, what: str, total: WindowTotal, claim: tuple[float, float], kind: str = "ceiling"
+) -> Evidence:
     """A total over a scope that contains the claim's scope bounds it from above."""
     if total.complete:
         outcome = compare_intervals(claim, (0.0, float(total.total)))
         if kind == "proxy":
             outcome = "compatible" if outcome != "contradicts" else "undetermined"
-        note = (f"the claimed {_fmt(claim[0])} or more is within this total"
-                if outcome == "compatible" else
-                f"the claim needs at least {_fmt(claim[0])}, above this total")
+        note = (
+            f"the claimed {_fmt(claim[0])} or more is within this total"
+            if outcome == "compatible"
+            else f"the claim needs at least {_fmt(claim[0])}, above this total"
+        )
         if kind == "proxy" and outcome == "undetermined":
             note += "; a proxy cannot refute the claim, but it does not support it"
-        return Evidence(source, what, total.arithmetic(), kind, float(total.total), True, outcome,
-                        outcome == "compatible", note)
+        return Evidence(
+            source,
+            what,
+            total.arithmetic(),
+            kind,
+            float(total.total),
+            True,
+            outcome,
+            outcome == "compatible",
+            note,
+        )
     if total.pieces and total.total >= claim[0]:
-        return Evidence(source, what, total.arithmetic(), kind, float(total.total), False,
-                        "compatible", True,
-                        f"even the published parts ({total.total:,}) reach the claimed value, so "
-                        "the full total does too")
-    return Evidence(source, what, total.arithmetic(), kind,
-                    float(total.total) if total.pieces else None, False, "undetermined", False,
-                    "with months missing, the published parts neither reach nor bound the claim")
+        return Evidence(
+            source,
+            what,
+            total.arithmetic(),
+            kind,
+            float(total.total),
+            False,
+            "compatible",
+            True,
+            f"even the published parts ({total.total:,}) reach the claimed value, so the full total does too",
+        )
+    return Evidence(
+        source,
+        what,
+        total.arithmetic(),
+        kind,
+        float(total.total) if total.pieces else None,
+        False,
+        "undetermined",
+        False,
+        "with months missing, the published parts neither reach nor bound the claim",
+    )
 
 
-def _figure_rule_evidence(rule: FigureRule, figures: pd.DataFrame, start: pd.Period,
-                          stop: pd.Period, claim: tuple[float, float]) -> list[Evidence]:
+def _figure_rule_evidence(
+    rule: FigureRule, figures: pd.DataFrame, start: pd.Period, stop: pd.Period, claim: tuple[float, float]
+) -> list[Evidence]:
     from analysis import breakdowns
 
     evidence = []
@@ -605,8 +708,7 @@ def _figure_rule_evidence(rule: FigureRule, figures: pd.DataFrame, start: pd.Per
             if not parts:
                 continue
             pieces = [(f"{name} [{t.arithmetic(with_missing=False)}]", t.total, []) for name, t in parts]
-            combined = WindowTotal(pieces=pieces,
-                                   missing=sorted({m for _, t in parts for m in t.missing}))
+            combined = WindowTotal(pieces=pieces, missing=sorted({m for _, t in parts for m in t.missing}))
             what = f"{measure.replace('_', ' ')} in {proxy}, {start} to {stop}"
             if proxy == breakdowns.PROXY_GROUPS:
                 what = f"{measure.replace('_', ' ')} claimed by {proxy}, {start} to {stop}"
@@ -619,27 +721,29 @@ def _figure_rule_evidence(rule: FigureRule, figures: pd.DataFrame, start: pd.Per
 # --------------------------------------------------------------------------
 
 
-def _log_evidence(rule: EventRule, events: pd.DataFrame, start: pd.Period, stop: pd.Period,
-                  claim: tuple[float, float]) -> Evidence:
+def _log_evidence(
+    rule: EventRule, events: pd.DataFrame, start: pd.Period, stop: pd.Period, claim: tuple[float, float]
+) -> Evidence:
     n, text = _event_evidence(rule, events, start, stop)
     outcome = compare_intervals(claim, (float(n), math.inf))
     informative = rule.can_check in ("yes", "partly")
     if outcome == "contradicts":
-        note = (f"the log alone lists {n}, more than the claim allows; each logged event "
-                "is individually cited")
+        note = f"the log alone lists {n}, more than the claim allows; each logged event is individually cited"
     elif outcome == "confirms":
         note = f"the log alone lists {n}, which meets the claim"
     else:
-        note = (f"the log lists {n}, a floor: the claim is not refuted by a shorter list"
-                + ("" if informative else ", and these events are rarely reported one by one, "
-                                          "so the floor says little"))
+        note = f"the log lists {n}, a floor: the claim is not refuted by a shorter list" + (
+            ""
+            if informative
+            else ", and these events are rarely reported one by one, so the floor says little"
+        )
     what = f"{' or '.join(t.replace('_', ' ') for t in rule.event_types)}, {start} to {stop}"
-    return Evidence("engagement log", what, text, "floor", float(n), True, outcome, informative,
-                    note)
+    return Evidence("engagement log", what, text, "floor", float(n), True, outcome, informative, note)
 
 
-def matching_aggregates(aggregates: pd.DataFrame, types: tuple[str, ...],
-                        keywords: tuple[str, ...] = ()) -> pd.DataFrame:
+def matching_aggregates(
+    aggregates: pd.DataFrame, types: tuple[str, ...], keywords: tuple[str, ...] = ()
+) -> pd.DataFrame:
     """Official aggregates of the given event types whose scope note or quote
     contains one of ``keywords`` (any, if none given)."""
     if aggregates is None or aggregates.empty or not types:
@@ -654,8 +758,9 @@ def matching_aggregates(aggregates: pd.DataFrame, types: tuple[str, ...],
     return chosen
 
 
-def _aggregate_evidence(row: pd.Series, start: pd.Period, stop: pd.Period,
-                        claim: tuple[float, float]) -> Evidence:
+def _aggregate_evidence(
+    row: pd.Series, start: pd.Period, stop: pd.Period, claim: tuple[float, float]
+) -> Evidence:
     a_start = pd.Period(row["period_start"], freq="M")
     a_end = pd.Period(row["period_end"], freq="M")
     lo, hi = quantity_interval(row["value"], row["qualifier"].replace("_", " "))
@@ -673,12 +778,29 @@ def _aggregate_evidence(row: pd.Series, start: pd.Period, stop: pd.Period,
         kind, interval = "ceiling", (0.0, hi)
         relation = "a period containing the claim's window, so a ceiling"
     else:
-        return Evidence(f"{row['source_org']} (official aggregate)", what, arithmetic, "context",
-                        float(row["value"]), True, "undetermined", False,
-                        "its period overlaps the claim's window only in part; not compared")
+        return Evidence(
+            f"{row['source_org']} (official aggregate)",
+            what,
+            arithmetic,
+            "context",
+            float(row["value"]),
+            True,
+            "undetermined",
+            False,
+            "its period overlaps the claim's window only in part; not compared",
+        )
     outcome = compare_intervals(claim, interval)
-    return Evidence(f"{row['source_org']} (official aggregate)", what, arithmetic, kind,
-                    float(row["value"]), True, outcome, True, relation)
+    return Evidence(
+        f"{row['source_org']} (official aggregate)",
+        what,
+        arithmetic,
+        kind,
+        float(row["value"]),
+        True,
+        outcome,
+        True,
+        relation,
+    )
 
 
 # --------------------------------------------------------------------------
@@ -686,10 +808,15 @@ def _aggregate_evidence(row: pd.Series, start: pd.Period, stop: pd.Period,
 # --------------------------------------------------------------------------
 
 
-def _trend_evidence(rule: TrendRule, figures: pd.DataFrame, start: pd.Period,
-                    stop: pd.Period) -> list[Evidence]:
-    annual = figures.loc[(figures["granularity"] == "year") & (figures["measure"] == rule.measure)
-                         & (figures["region"] == "Pakistan") & (figures["actor"] == "")]
+def _trend_evidence(
+    rule: TrendRule, figures: pd.DataFrame, start: pd.Period, stop: pd.Period
+) -> list[Evidence]:
+    annual = figures.loc[
+        (figures["granularity"] == "year")
+        & (figures["measure"] == rule.measure)
+        & (figures["region"] == "Pakistan")
+        & (figures["actor"] == "")
+    ]
     first_year = start.year if start.month == 1 else start.year + 1
     last_year = stop.year if stop.month == 12 else stop.year - 1
     if annual.empty:
@@ -704,18 +831,39 @@ def _trend_evidence(rule: TrendRule, figures: pd.DataFrame, start: pd.Period,
         what = f"national {rule.measure.replace('_', ' ')} per full year, {first_year}–{last_year}"
         if rule.test == "not_stopped":
             ok = all(v > 0 for _, v in values)
-            note = ("every full year has attacks" if ok else
-                    "a full year with no attacks: violence did stop")
+            note = "every full year has attacks" if ok else "a full year with no attacks: violence did stop"
         else:
             if len(values) < 2:
-                evidence.append(Evidence(org, what, listed, "trend", None, False, "undetermined",
-                                         False, "fewer than two full years: no trend"))
+                evidence.append(
+                    Evidence(
+                        org,
+                        what,
+                        listed,
+                        "trend",
+                        None,
+                        False,
+                        "undetermined",
+                        False,
+                        "fewer than two full years: no trend",
+                    )
+                )
                 continue
             (y0, v0), (y1, v1) = values[0], values[-1]
             ok = v1 >= v0
-            note = (f"{y1} ({v1:,}) is {'not below' if ok else 'below'} {y0} ({v0:,})")
-        evidence.append(Evidence(org, what, listed, "trend", float(values[-1][1]), True,
-                                 "confirms" if ok else "contradicts", True, note))
+            note = f"{y1} ({v1:,}) is {'not below' if ok else 'below'} {y0} ({v0:,})"
+        evidence.append(
+            Evidence(
+                org,
+                what,
+                listed,
+                "trend",
+                float(values[-1][1]),
+                True,
+                "confirms" if ok else "contradicts",
+                True,
+                note,
+            )
+        )
     return evidence
 
 
@@ -730,8 +878,13 @@ def _claim_text(claim) -> str:
     return f"{claim.qualifier} {int(claim.value):,} {claim.quantity}"
 
 
-def check_claim(claim: pd.Series, events: pd.DataFrame, figures: pd.DataFrame,
-                aggregates: pd.DataFrame | None, publication: str = "2025-08") -> ClaimCheck:
+def check_claim(
+    claim: pd.Series,
+    events: pd.DataFrame,
+    figures: pd.DataFrame,
+    aggregates: pd.DataFrame | None,
+    publication: str = "2025-08",
+) -> ClaimCheck:
     """Gather the evidence for one claim and compute its verdict.
 
     Parameters
@@ -776,37 +929,70 @@ def check_claim(claim: pd.Series, events: pd.DataFrame, figures: pd.DataFrame,
             evidence.append(_aggregate_evidence(row, start, stop, interval))
         verdict, decided = combine_verdict(evidence)
     reason = f"{decided[0].upper()}{decided[1:]}. {why}"
-    return ClaimCheck(claim_id=claim["claim_id"], quote=claim["quote"], claim=_claim_text(claim),
-                      value=None if pd.isna(claim["value"]) else int(claim["value"]),
-                      qualifier=claim["qualifier"], start=start, stop=stop,
-                      evidence=tuple(evidence), verdict=verdict, reason=reason,
-                      open_end=claim["period_end"] == "publication")
+    return ClaimCheck(
+        claim_id=claim["claim_id"],
+        quote=claim["quote"],
+        claim=_claim_text(claim),
+        value=None if pd.isna(claim["value"]) else int(claim["value"]),
+        qualifier=claim["qualifier"],
+        start=start,
+        stop=stop,
+        evidence=tuple(evidence),
+        verdict=verdict,
+        reason=reason,
+        open_end=claim["period_end"] == "publication",
+    )
 
 
-def check_all(claims: pd.DataFrame, events: pd.DataFrame, figures: pd.DataFrame,
-              aggregates: pd.DataFrame | None = None,
-              publication: str = "2025-08") -> list[ClaimCheck]:
+def check_all(
+    claims: pd.DataFrame,
+    events: pd.DataFrame,
+    figures: pd.DataFrame,
+    aggregates: pd.DataFrame | None = None,
+    publication: str = "2025-08",
+) -> list[ClaimCheck]:
     """:func:`check_claim` for every claim, in table order."""
     if publication and not re.match(r"^\d{4}-\d{2}$", str(publication)):
         raise ValueError(f"publication must be a month written YYYY-MM; got {publication!r}")
-    return [check_claim(row, events, figures, aggregates, publication)
-            for _, row in claims.iterrows()]
+    return [check_claim(row, events, figures, aggregates, publication) for _, row in claims.iterrows()]
 
 
 def verdict_table(checks: list[ClaimCheck]) -> pd.DataFrame:
     """One row per claim: ``claim, window, verdict, reason``, indexed by ``claim_id``."""
-    table = pd.DataFrame([{"claim_id": c.claim_id, "claim": c.claim, "window": c.window,
-                           "evidence items": len(c.evidence), "verdict": c.verdict,
-                           "reason": c.reason} for c in checks])
+    table = pd.DataFrame(
+        [
+            {
+                "claim_id": c.claim_id,
+                "claim": c.claim,
+                "window": c.window,
+                "evidence items": len(c.evidence),
+                "verdict": c.verdict,
+                "reason": c.reason,
+            }
+            for c in checks
+        ]
+    )
     return table.set_index("claim_id") if len(table) else table
 
 
 def evidence_table(checks: list[ClaimCheck]) -> pd.DataFrame:
     """Every evidence item of every claim, one row each (for export and tests)."""
-    rows = [{"claim_id": c.claim_id, "source": e.source, "what": e.what, "kind": e.kind,
-             "value": e.value, "complete": e.complete, "outcome": e.outcome,
-             "informative": e.informative, "arithmetic": e.arithmetic, "note": e.note}
-            for c in checks for e in c.evidence]
+    rows = [
+        {
+            "claim_id": c.claim_id,
+            "source": e.source,
+            "what": e.what,
+            "kind": e.kind,
+            "value": e.value,
+            "complete": e.complete,
+            "outcome": e.outcome,
+            "informative": e.informative,
+            "arithmetic": e.arithmetic,
+            "note": e.note,
+        }
+        for c in checks
+        for e in c.evidence
+    ]
     return pd.DataFrame(rows)
 
 
@@ -823,24 +1009,26 @@ def claim_markdown(check: ClaimCheck, number: int, publication: str) -> str:
     """The section of the claims report for one claim."""
     window = f"**Window:** {check.window}"
     if check.open_end:
-        window += f" (the article's undated \"publication\" is taken as {_esc(publication)})"
-    lines = [f"### {number}. {_esc(check.claim)}", "", f"> {_esc(check.quote)}", "",
-             window + ".", ""]
+        window += f' (the article\'s undated "publication" is taken as {_esc(publication)})'
+    lines = [f"### {number}. {_esc(check.claim)}", "", f"> {_esc(check.quote)}", "", window + ".", ""]
     sources = [e for e in check.evidence if "official aggregate" not in e.source]
     official = [e for e in check.evidence if "official aggregate" in e.source]
     lines.append("**What the public sources in the dataset say for this window:**")
     lines.append("")
     if sources:
         for e in sources:
-            lines.append(f"- *{_esc(e.source)}*, {_esc(e.what)} ({e.kind}): {_esc(e.arithmetic)}. "
-                         f"→ {e.outcome}: {_esc(e.note)}.")
+            lines.append(
+                f"- *{_esc(e.source)}*, {_esc(e.what)} ({e.kind}): {_esc(e.arithmetic)}. "
+                f"→ {e.outcome}: {_esc(e.note)}."
+            )
     else:
         lines.append("- Nothing: no monitor or logged event series covers this claim.")
     lines += ["", "**Official aggregates** (`engagement_aggregates.csv`):", ""]
     if official:
         for e in official:
-            lines.append(f"- *{_esc(e.source)}*, {_esc(e.what)}: {_esc(e.arithmetic)}. "
-                         f"→ {e.outcome}: {_esc(e.note)}.")
+            lines.append(
+                f"- *{_esc(e.source)}*, {_esc(e.what)}: {_esc(e.arithmetic)}. → {e.outcome}: {_esc(e.note)}."
+            )
     else:
         lines.append("- None recorded for this kind of count.")
     lines += ["", f"**Verdict: {check.verdict}.** {_esc(check.reason)}"]
@@ -851,13 +1039,17 @@ def verdicts_summary_markdown(checks: list[ClaimCheck], publication: str) -> str
     """The report's summary: counts by verdict and one line per claim."""
     counts = pd.Series([c.verdict for c in checks]).value_counts()
     parts = [f"{int(counts.get(v, 0))} {v}" for v in VERDICTS if counts.get(v, 0)]
-    lines = [f"- The article makes {words.plural(len(checks), 'claim')} checked here (its undated publication "
-             f"taken as {_esc(publication)}). Verdicts: " + ", ".join(parts) + "."]
+    lines = [
+        f"- The article makes {words.plural(len(checks), 'claim')} checked here (its undated publication "
+        f"taken as {_esc(publication)}). Verdicts: " + ", ".join(parts) + "."
+    ]
     for c in checks:
         lines.append(f"- *{_esc(c.claim)}* ({c.window}): **{c.verdict}**.")
-    lines.append("- Verdicts are computed from the rows of the dataset by fixed rules (below); "
-                 "a count of press-reported events is a floor, a national total only a ceiling "
-                 "for the article's cross-border scope, which no monitor publishes.")
+    lines.append(
+        "- Verdicts are computed from the rows of the dataset by fixed rules (below); "
+        "a count of press-reported events is a floor, a national total only a ceiling "
+        "for the article's cross-border scope, which no monitor publishes."
+    )
     return "\n".join(lines)
 
 
@@ -889,20 +1081,25 @@ def key_findings(checks: list[ClaimCheck], publication: str, budget: int = 290) 
         raise ValueError("checks: no claims to summarise")
     by_verdict = {v: [c for c in checks if c.verdict == v] for v in VERDICTS}
     counts = ", ".join(f"{len(by_verdict[v])} {v}" for v in VERDICTS)
-    items = [f"Verdicts on the article's {words.plural(len(checks), 'claim')} (publication taken "
-             f"as {publication}), each against every public source for its window: {counts}."]
-    lead = {"consistent": "Consistent with the public record",
-            "inconsistent": "Contradicted by the public record",
-            "partly checkable": "Bounded but not settled by the public record",
-            "not checkable with public data": "Not checkable with public data"}
+    items = [
+        f"Verdicts on the article's {words.plural(len(checks), 'claim')} (publication taken "
+        f"as {publication}), each against every public source for its window: {counts}."
+    ]
+    lead = {
+        "consistent": "Consistent with the public record",
+        "inconsistent": "Contradicted by the public record",
+        "partly checkable": "Bounded but not settled by the public record",
+        "not checkable with public data": "Not checkable with public data",
+    }
     for verdict in VERDICTS:
         chosen = by_verdict[verdict]
         if not chosen:
             continue
         ending = "."
         if verdict == "not checkable with public data":
-            needs = [need for key, need in _WHAT_WOULD_SETTLE
-                     if any(key in c.reason for c in chosen)] or ["a public source that covers them"]
+            needs = [need for key, need in _WHAT_WOULD_SETTLE if any(key in c.reason for c in chosen)] or [
+                "a public source that covers them"
+            ]
             ending = "; " + " or ".join(dict.fromkeys(needs)) + " would settle them."
         start = f"{lead[verdict]} ({len(chosen)}): "
         room = budget - len(start) - len(ending)

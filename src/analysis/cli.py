@@ -18,8 +18,11 @@ import typer
 from analysis import paths
 from analysis.errors import DataValidationError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="Pakistan–Afghanistan engagement and militant violence: reports and data.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Pakistan–Afghanistan engagement and militant violence: reports and data.",
+)
 
 
 @app.callback()
@@ -31,24 +34,42 @@ def _root() -> None:
 def build(
     config: Path = typer.Option(paths.REPORT_SET_FILE, "--config", help="Report-set YAML file."),
     only: Optional[List[str]] = typer.Option(
-        None, "--only", metavar="NAME",
-        help="Build only these reports (repeat the option, or separate names with commas)."),
+        None,
+        "--only",
+        metavar="NAME",
+        help="Build only these reports (repeat the option, or separate names with commas).",
+    ),
     jobs: Optional[int] = typer.Option(
-        None, "--jobs", "-j", min=1, show_default=False,
-        help="Reports built at once, each in its own process (default: one more than the cores)."),
+        None,
+        "--jobs",
+        "-j",
+        min=1,
+        show_default=False,
+        help="Reports built at once, each in its own process (default: one more than the cores).",
+    ),
     force: bool = typer.Option(False, "--force", help="Rebuild even reports whose inputs are unchanged."),
-    plan: bool = typer.Option(False, "--plan",
-                              help="Print one JSON object per planned report and run nothing."),
+    plan: bool = typer.Option(
+        False, "--plan", help="Print one JSON object per planned report and run nothing."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only failures and the summary."),
     output: Path = typer.Option(paths.REPORTS_DIR, "--output", help="Folder for the built reports."),
     timeout: Optional[float] = typer.Option(
-        None, "--timeout", metavar="SECONDS", min=0.1, show_default=False,
+        None,
+        "--timeout",
+        metavar="SECONDS",
+        min=0.1,
+        show_default=False,
         help="Time limit of each report without its own `timeout:` in the report set "
-             "(default: 1200 s); a report over it is stopped and gets a failure page."),
+        "(default: 1200 s); a report over it is stopped and gets a failure page.",
+    ),
     wait: float = typer.Option(
-        0.0, "--wait", metavar="SECONDS", min=0.0, show_default=False,
-        help="Wait up to this long for another build of the same folder to finish "
-             "(default: refuse at once)."),
+        0.0,
+        "--wait",
+        metavar="SECONDS",
+        min=0.0,
+        show_default=False,
+        help="Wait up to this long for another build of the same folder to finish (default: refuse at once).",
+    ),
 ) -> None:
     """Build every report (HTML + executed notebook) and reports/index.html.
 
@@ -64,8 +85,14 @@ def build(
     import time
 
     from analysis.reporting.atomic import OutputError
-    from analysis.reporting.build import (BuildInterrupted, ForeignReportSetError, SelectionError,
-                                          build_reports, parameter_errors, plan_reports)
+    from analysis.reporting.build import (
+        BuildInterrupted,
+        ForeignReportSetError,
+        SelectionError,
+        build_reports,
+        parameter_errors,
+        plan_reports,
+    )
     from analysis.reporting.config import ReportSetError, load_report_set
     from analysis.reporting.lock import FolderBusyError
     from analysis.reporting.progress import make_progress
@@ -89,9 +116,17 @@ def build(
     progress = make_progress(typer.echo, quiet=quiet)
     index = output / "index.html"
     try:
-        results = build_reports(report_set, only=only, reports_dir=output, jobs=jobs, force=force,
-                                progress=progress, timeout=timeout, wait=wait,
-                                warn=lambda message: typer.echo(f"warning: {message}", err=True))
+        results = build_reports(
+            report_set,
+            only=only,
+            reports_dir=output,
+            jobs=jobs,
+            force=force,
+            progress=progress,
+            timeout=timeout,
+            wait=wait,
+            warn=lambda message: typer.echo(f"warning: {message}", err=True),
+        )
     except ForeignReportSetError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)
@@ -101,8 +136,11 @@ def build(
     except OutputError as exc:
         if hasattr(exc, "results"):  # stopped during the build
             done = sum(r.status in ("built", "failed") for r in exc.results)
-            typer.echo(f"error: {exc}; the build stopped after {done} of {len(exc.results)} "
-                       "reports; the pages it did not finish are unchanged", err=True)
+            typer.echo(
+                f"error: {exc}; the build stopped after {done} of {len(exc.results)} "
+                "reports; the pages it did not finish are unchanged",
+                err=True,
+            )
         else:
             typer.echo(f"error: {exc}; nothing was built, the folder is unchanged", err=True)
         raise typer.Exit(4)
@@ -110,14 +148,19 @@ def build(
         stopped = sum(r.status == "interrupted" for r in exc.results)
         built = sum(r.status == "built" for r in exc.results)
         name = "Ctrl-C" if exc.exit_status == 130 else "SIGTERM"
-        typer.echo(f"Interrupted ({name}) after {time.perf_counter() - started:.1f} s: "
-                   f"{built} built, {stopped} interrupted (previous pages, where there were "
-                   f"any, are kept). Open {index} to read them.", err=True)
+        typer.echo(
+            f"Interrupted ({name}) after {time.perf_counter() - started:.1f} s: "
+            f"{built} built, {stopped} interrupted (previous pages, where there were "
+            f"any, are kept). Open {index} to read them.",
+            err=True,
+        )
         raise typer.Exit(exc.exit_status)
     counts = {s: sum(r.status == s for r in results) for s in ("built", "reused", "failed")}
-    typer.echo(f"{len(results)} reports: {counts['built']} built, {counts['reused']} reused, "
-               f"{counts['failed']} failed in {time.perf_counter() - started:.1f} s. "
-               f"Open {index} to read them.")
+    typer.echo(
+        f"{len(results)} reports: {counts['built']} built, {counts['reused']} reused, "
+        f"{counts['failed']} failed in {time.perf_counter() - started:.1f} s. "
+        f"Open {index} to read them."
+    )
     if counts["failed"]:
         typer.echo("Failed: " + ", ".join(r.name for r in results if r.status == "failed"), err=True)
         raise typer.Exit(1)
@@ -138,25 +181,31 @@ def validate(
     except DataValidationError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1)
-    typer.echo(f"engagement events: {len(events)} rows, "
-               f"{events['date_start'].min():%Y-%m} to {events['date_start'].max():%Y-%m}")
-    typer.echo(f"violence figures: {len(figures)} rows from "
-               f"{', '.join(sorted(figures['source_org'].unique()))}")
+    typer.echo(
+        f"engagement events: {len(events)} rows, "
+        f"{events['date_start'].min():%Y-%m} to {events['date_start'].max():%Y-%m}"
+    )
+    typer.echo(
+        f"violence figures: {len(figures)} rows from {', '.join(sorted(figures['source_org'].unique()))}"
+    )
     typer.echo(f"article claims: {len(claims)} rows")
 
 
 @app.command("inspect")
 def inspect_command(
     path: str = typer.Argument(..., help="File, zip, folder or glob (quote globs)."),
-    fmt: str = typer.Option("auto", "--format",
-                            help="auto, ucdp_ged, acled, hdx_hapi, gdelt, gdelt_v1, gdelt_v2 or "
-                                 "reference."),
-    engine: str = typer.Option("duckdb", "--engine",
-                               help="GDELT: duckdb (embedded) or dask (the same DuckDB scan as "
-                                    "Dask tasks)."),
+    fmt: str = typer.Option(
+        "auto", "--format", help="auto, ucdp_ged, acled, hdx_hapi, gdelt, gdelt_v1, gdelt_v2 or reference."
+    ),
+    engine: str = typer.Option(
+        "duckdb", "--engine", help="GDELT: duckdb (embedded) or dask (the same DuckDB scan as Dask tasks)."
+    ),
     scheduler: Optional[str] = typer.Option(
-        None, "--scheduler", metavar="ADDRESS",
-        help="With --engine dask: a running Dask scheduler (default: start a local cluster)."),
+        None,
+        "--scheduler",
+        metavar="ADDRESS",
+        help="With --engine dask: a running Dask scheduler (default: start a local cluster).",
+    ),
 ) -> None:
     """Print what a download holds as one JSON object (vintage, rows, rejects, dates, countries,
     deaths)."""

@@ -34,9 +34,23 @@ SERIES_KEY: tuple[str, ...] = ("source_org", "region", "actor", "measure", "basi
 
 #: Columns of the table returned by :func:`monthly_sum_checks`.
 CHECK_COLUMNS: tuple[str, ...] = (
-    "source_org", "region", "actor", "measure", "period", "granularity", "total_id",
-    "published_total", "months_in_period", "months_used", "months_missing", "missing_months",
-    "sum_of_months", "difference", "arithmetic", "status", "note",
+    "source_org",
+    "region",
+    "actor",
+    "measure",
+    "period",
+    "granularity",
+    "total_id",
+    "published_total",
+    "months_in_period",
+    "months_used",
+    "months_missing",
+    "missing_months",
+    "sum_of_months",
+    "difference",
+    "arithmetic",
+    "status",
+    "note",
 )
 
 STATUS_EQUAL = "equal"
@@ -53,10 +67,14 @@ def _monthly_values(months: pd.DataFrame) -> dict[pd.Period, dict]:
     out: dict[pd.Period, dict] = {}
     for row in months.itertuples(index=False):
         period = pd.Period(row.period_start, freq="M")
-        entry = out.setdefault(period, {"value": int(row.value), "figure_id": row.figure_id,
-                                        "others": [], "partial": False})
-        if row.figure_id != entry["figure_id"] and int(row.value) != entry["value"] \
-                and int(row.value) not in entry["others"]:
+        entry = out.setdefault(
+            period, {"value": int(row.value), "figure_id": row.figure_id, "others": [], "partial": False}
+        )
+        if (
+            row.figure_id != entry["figure_id"]
+            and int(row.value) != entry["value"]
+            and int(row.value) not in entry["others"]
+        ):
             entry["others"].append(int(row.value))
         if "partial month" in str(row.scope_note).lower() and row.figure_id == entry["figure_id"]:
             entry["partial"] = True
@@ -66,23 +84,40 @@ def _monthly_values(months: pd.DataFrame) -> dict[pd.Period, dict]:
 def _check_one(total: pd.Series, monthly: dict[pd.Period, dict]) -> dict:
     start, end = pd.Timestamp(total["period_start"]), pd.Timestamp(total["period_end"])
     record = {key: total[key] for key in ("source_org", "region", "actor", "measure", "granularity")}
-    record.update(period=period_label(start, end, total["granularity"]),
-                  total_id=total["figure_id"], published_total=int(total["value"]),
-                  sum_of_months=pd.NA, difference=pd.NA, arithmetic="", note="")
+    record.update(
+        period=period_label(start, end, total["granularity"]),
+        total_id=total["figure_id"],
+        published_total=int(total["value"]),
+        sum_of_months=pd.NA,
+        difference=pd.NA,
+        arithmetic="",
+        note="",
+    )
     if not is_whole_months(start, end):
-        record.update(months_in_period=pd.NA, months_used=0, months_missing=pd.NA,
-                      missing_months="", status=STATUS_NOT_MONTHS)
+        record.update(
+            months_in_period=pd.NA,
+            months_used=0,
+            months_missing=pd.NA,
+            missing_months="",
+            status=STATUS_NOT_MONTHS,
+        )
         return record
     months = month_range(start, end)
     present = [m for m in months if m in monthly]
     missing = [m for m in months if m not in monthly]
-    record.update(months_in_period=len(months), months_used=len(present),
-                  months_missing=len(missing), missing_months=compact_months(missing) if missing else "")
+    record.update(
+        months_in_period=len(months),
+        months_used=len(present),
+        months_missing=len(missing),
+        missing_months=compact_months(missing) if missing else "",
+    )
     notes = []
     for m in present:
         if monthly[m]["others"]:
-            notes.append(f"{m}: {monthly[m]['value']:,} used; also published "
-                         + ", ".join(f"{v:,}" for v in monthly[m]["others"]))
+            notes.append(
+                f"{m}: {monthly[m]['value']:,} used; also published "
+                + ", ".join(f"{v:,}" for v in monthly[m]["others"])
+            )
         if monthly[m]["partial"]:
             notes.append(f"{m} is a partial month")
     record["note"] = "; ".join(notes)
@@ -92,9 +127,12 @@ def _check_one(total: pd.Series, monthly: dict[pd.Period, dict]) -> dict:
     values = [monthly[m]["value"] for m in months]
     total_of_months = int(sum(values))
     difference = record["published_total"] - total_of_months
-    record.update(sum_of_months=total_of_months, difference=difference,
-                  arithmetic=" + ".join(f"{v:,}" for v in values) + f" = {total_of_months:,}",
-                  status=STATUS_EQUAL if difference == 0 else STATUS_DIFFERS)
+    record.update(
+        sum_of_months=total_of_months,
+        difference=difference,
+        arithmetic=" + ".join(f"{v:,}" for v in values) + f" = {total_of_months:,}",
+        status=STATUS_EQUAL if difference == 0 else STATUS_DIFFERS,
+    )
     return record
 
 
@@ -127,8 +165,14 @@ def monthly_sum_checks(figures: pd.DataFrame) -> pd.DataFrame:
     ValueError
         If a required column is missing.
     """
-    required = set(SERIES_KEY) | {"figure_id", "period_start", "period_end", "granularity",
-                                  "value", "scope_note"}
+    required = set(SERIES_KEY) | {
+        "figure_id",
+        "period_start",
+        "period_end",
+        "granularity",
+        "value",
+        "scope_note",
+    }
     missing_cols = sorted(required - set(figures.columns))
     if missing_cols:
         raise ValueError(f"figures: missing column(s) {missing_cols}")
@@ -148,7 +192,8 @@ def monthly_sum_checks(figures: pd.DataFrame) -> pd.DataFrame:
     if not records:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in CHECK_COLUMNS})
     table = pd.DataFrame(records).sort_values(
-        ["source_org", "region", "actor", "measure", "_start", "_end", "total_id"], kind="stable")
+        ["source_org", "region", "actor", "measure", "_start", "_end", "total_id"], kind="stable"
+    )
     table = table.drop(columns=["_start", "_end"]).reset_index(drop=True)
     for column in ("sum_of_months", "difference", "months_in_period", "months_missing"):
         table[column] = table[column].astype("Int64")
@@ -174,18 +219,32 @@ def differences_first(table: pd.DataFrame) -> pd.DataFrame:
     order = table.assign(
         _rank=table["status"].map(_status_rank),
         _size=-table["difference"].abs().astype("Float64").fillna(0),
-        _missing=table["months_missing"].astype("Float64").fillna(0))
-    order = order.sort_values(["_rank", "_size", "_missing", "source_org", "measure", "period"],
-                              kind="stable")
+        _missing=table["months_missing"].astype("Float64").fillna(0),
+    )
+    order = order.sort_values(
+        ["_rank", "_size", "_missing", "source_org", "measure", "period"], kind="stable"
+    )
     return order.drop(columns=["_rank", "_size", "_missing"]).reset_index(drop=True)
 
 
 def display_table(table: pd.DataFrame) -> pd.DataFrame:
     """The columns a reader needs, differences first, indexed by the total's id."""
     shown = differences_first(table)
-    columns = ["source_org", "region", "actor", "measure", "period", "published_total",
-               "sum_of_months", "difference", "months_used", "months_missing", "status",
-               "arithmetic", "note"]
+    columns = [
+        "source_org",
+        "region",
+        "actor",
+        "measure",
+        "period",
+        "published_total",
+        "sum_of_months",
+        "difference",
+        "months_used",
+        "months_missing",
+        "status",
+        "arithmetic",
+        "note",
+    ]
     return shown.loc[:, columns].set_index(shown["total_id"].rename("total_id"))
 
 
@@ -208,29 +267,43 @@ def summary_sentence(table: pd.DataFrame) -> str:
     counts = summary_counts(table)
     if counts["total"] == 0:
         return "No source published a multi-month total for a series it also publishes monthly."
-    text = (f"{counts['total']} published multi-month totals (quarters, halves, years, other spans) "
-            f"have a monthly series of the same source and measure. {counts['complete']} have every "
-            f"month published and can be compared: {counts['equal']} equal the sum of their months "
-            f"and {counts['differ']} differ. {counts['incomplete']} lack one or more months, so no "
-            "sum is given (a missing month is not zero).")
+    text = (
+        f"{counts['total']} published multi-month totals (quarters, halves, years, other spans) "
+        f"have a monthly series of the same source and measure. {counts['complete']} have every "
+        f"month published and can be compared: {counts['equal']} equal the sum of their months "
+        f"and {counts['differ']} differ. {counts['incomplete']} lack one or more months, so no "
+        "sum is given (a missing month is not zero)."
+    )
     if counts["differ"]:
         complete = table.loc[table["status"] == STATUS_DIFFERS]
         largest = complete.loc[complete["difference"].abs().astype("int64").idxmax()]
-        text += (f" The largest difference is {int(largest['difference']):+,} "
-                 f"({largest['source_org']} {str(largest['measure']).replace('_', ' ')}, "
-                 f"{largest['period']}: published {int(largest['published_total']):,}, "
-                 f"months sum to {int(largest['sum_of_months']):,}).")
+        text += (
+            f" The largest difference is {int(largest['difference']):+,} "
+            f"({largest['source_org']} {str(largest['measure']).replace('_', ' ')}, "
+            f"{largest['period']}: published {int(largest['published_total']):,}, "
+            f"months sum to {int(largest['sum_of_months']):,})."
+        )
     return html.escape(text, quote=False)
 
 
 #: Columns of the table returned by :func:`published_spans`.
 SPAN_COLUMNS: tuple[str, ...] = (
-    "period_start", "period_end", "value", "figure_id", "granularity", "period",
-    "months_in_period", "months_missing", "missing_months", "also_published")
+    "period_start",
+    "period_end",
+    "value",
+    "figure_id",
+    "granularity",
+    "period",
+    "months_in_period",
+    "months_missing",
+    "missing_months",
+    "also_published",
+)
 
 
-def published_spans(figures: pd.DataFrame, source_org: str, measure: str, *,
-                    region: str = "Pakistan", actor: str = "") -> pd.DataFrame:
+def published_spans(
+    figures: pd.DataFrame, source_org: str, measure: str, *, region: str = "Pakistan", actor: str = ""
+) -> pd.DataFrame:
     """The published multi-month totals of one series, one row per distinct span.
 
     Lists each whole-month quarter, half-year, year or other span that the
@@ -264,10 +337,15 @@ def published_spans(figures: pd.DataFrame, source_org: str, measure: str, *,
     missing_cols = sorted(required - set(figures.columns))
     if missing_cols:
         raise ValueError(f"figures: missing column(s) {missing_cols}")
-    rows = figures.loc[(figures["source_org"] == source_org) & (figures["measure"] == measure)
-                       & (figures["region"] == region) & (figures["actor"] == actor)]
-    months_published = {pd.Period(t, freq="M")
-                        for t in rows.loc[rows["granularity"] == "month", "period_start"]}
+    rows = figures.loc[
+        (figures["source_org"] == source_org)
+        & (figures["measure"] == measure)
+        & (figures["region"] == region)
+        & (figures["actor"] == actor)
+    ]
+    months_published = {
+        pd.Period(t, freq="M") for t in rows.loc[rows["granularity"] == "month", "period_start"]
+    }
     spans: dict[tuple[pd.Period, pd.Period], dict] = {}
     for total in rows.loc[rows["granularity"].isin(TOTAL_GRANULARITIES)].itertuples(index=False):
         start, end = pd.Timestamp(total.period_start), pd.Timestamp(total.period_end)
@@ -281,12 +359,18 @@ def published_spans(figures: pd.DataFrame, source_org: str, measure: str, *,
             continue
         months = month_range(*key)
         missing = [m for m in months if m not in months_published]
-        spans[key] = {"period_start": key[0], "period_end": key[1], "value": int(total.value),
-                      "figure_id": total.figure_id, "granularity": total.granularity,
-                      "period": period_label(start, end, total.granularity),
-                      "months_in_period": len(months), "months_missing": len(missing),
-                      "missing_months": compact_months(missing) if missing else "",
-                      "_others": []}
+        spans[key] = {
+            "period_start": key[0],
+            "period_end": key[1],
+            "value": int(total.value),
+            "figure_id": total.figure_id,
+            "granularity": total.granularity,
+            "period": period_label(start, end, total.granularity),
+            "months_in_period": len(months),
+            "months_missing": len(missing),
+            "missing_months": compact_months(missing) if missing else "",
+            "_others": [],
+        }
     if not spans:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in SPAN_COLUMNS})
     table = pd.DataFrame(sorted(spans.values(), key=lambda r: (r["period_start"], r["period_end"])))

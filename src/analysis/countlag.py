@@ -40,8 +40,10 @@ from analysis.errors import InsufficientData
 FAMILIES = ("poisson", "negative_binomial")
 #: Fewest rows (effect and every lag observed) an equation is fitted on.
 MIN_ROWS = 30
-METHOD_WORDS = {"poisson": "count-lag quasi-F (Poisson)",
-                "negative_binomial": "count-lag quasi-F (negative binomial)"}
+METHOD_WORDS = {
+    "poisson": "count-lag quasi-F (Poisson)",
+    "negative_binomial": "count-lag quasi-F (negative binomial)",
+}
 
 
 @dataclass(frozen=True)
@@ -92,16 +94,21 @@ class PrimarySpecification:
         """The specification as a two-column table for display."""
         words = {
             "engagement_group": "engagement series (count per month, all directions)",
-            "violence_source": "violence monitor", "violence_measure": "violence measure (primary outcome)",
-            "frequency": "frequency", "lag_order": "lags of each series (periods)",
+            "violence_source": "violence monitor",
+            "violence_measure": "violence measure (primary outcome)",
+            "frequency": "frequency",
+            "lag_order": "lags of each series (periods)",
             "harmonics": "annual harmonics (sine and cosine pairs)",
-            "lag_transform": "transform of lagged counts", "engagement_family": "family when engagement is the effect",
+            "lag_transform": "transform of lagged counts",
+            "engagement_family": "family when engagement is the effect",
             "violence_family": "family when violence is the effect",
             "break_date": "break (level and slope change; periods starting on or after)",
             "alpha": "level (Benjamini–Hochberg q across the two directions)",
-            "min_rows": "fewest usable rows per equation"}
-        return pd.DataFrame({"setting": [words[k] for k in asdict(self)],
-                             "value": [str(v) for v in asdict(self).values()]}).set_index("setting")
+            "min_rows": "fewest usable rows per equation",
+        }
+        return pd.DataFrame(
+            {"setting": [words[k] for k in asdict(self)], "value": [str(v) for v in asdict(self).values()]}
+        ).set_index("setting")
 
 
 #: The confirmatory specification (see the README, "Primary test").
@@ -176,8 +183,14 @@ def _periods_per_year(index: pd.PeriodIndex) -> int:
     return 4 if index.freqstr.startswith("Q") else 12
 
 
-def deterministic_terms(index: pd.PeriodIndex, *, break_date: str | None, harmonics: int = 1,
-                        extra_breaks: tuple[str, ...] = (), steps: tuple[str, ...] = ()) -> pd.DataFrame:
+def deterministic_terms(
+    index: pd.PeriodIndex,
+    *,
+    break_date: str | None,
+    harmonics: int = 1,
+    extra_breaks: tuple[str, ...] = (),
+    steps: tuple[str, ...] = (),
+) -> pd.DataFrame:
     """Constant, trend (per year), level and slope change at each break, annual harmonics, steps.
 
     Parameters
@@ -219,8 +232,9 @@ def deterministic_terms(index: pd.PeriodIndex, *, break_date: str | None, harmon
     return pd.DataFrame(columns, index=index)
 
 
-def lag_design(frame: pd.DataFrame, cause: str, effect: str, *, lag_order: int,
-               deterministic: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame, pd.Index]:
+def lag_design(
+    frame: pd.DataFrame, cause: str, effect: str, *, lag_order: int, deterministic: pd.DataFrame
+) -> tuple[np.ndarray, pd.DataFrame, pd.Index]:
     """Response, regressors and rows of one equation (rows with every lag observed).
 
     Returns
@@ -263,7 +277,7 @@ def nb2_alpha(y: np.ndarray, X: np.ndarray) -> float:
         warnings.simplefilter("ignore")
         poisson = sm.GLM(y, X, family=sm.families.Poisson()).fit()
         mu = np.asarray(poisson.fittedvalues)
-        moment = float(np.sum(((y - mu) ** 2 - y) / mu ** 2) / max(1, len(y) - X.shape[1]))
+        moment = float(np.sum(((y - mu) ** 2 - y) / mu**2) / max(1, len(y) - X.shape[1]))
         start = np.append(poisson.params, min(max(moment, 0.01), 5.0))
         model = sm.NegativeBinomial(y, X, loglike_method="nb2")
         for first_alpha in (start[-1], 0.5):  # a second start rescues some sparse series
@@ -280,12 +294,12 @@ def nb2_alpha(y: np.ndarray, X: np.ndarray) -> float:
             if converged:
                 break
         if not converged:
+
             def profile(log_alpha: float) -> float:
                 fit = sm.GLM(y, X, family=sm.families.NegativeBinomial(alpha=float(np.exp(log_alpha)))).fit()
                 return -float(fit.llf)
 
-            best = minimize_scalar(profile, bounds=(-9.0, 4.0), method="bounded",
-                                   options={"xatol": 0.05})
+            best = minimize_scalar(profile, bounds=(-9.0, 4.0), method="bounded", options={"xatol": 0.05})
             alpha, llf = float(np.exp(best.x)), -float(best.fun)
     if not np.isfinite(llf) or llf <= poisson.llf or alpha < 1e-6:
         return 0.0
@@ -318,7 +332,7 @@ def quasi_f_test_arrays(y: np.ndarray, X: np.ndarray, restricted: np.ndarray, fa
     if family not in FAMILIES:
         raise ValueError(f"family must be one of {FAMILIES}; got {family!r}")
     alpha = nb2_alpha(y, X) if family == "negative_binomial" else 0.0
-    glm_family = (sm.families.NegativeBinomial(alpha=alpha) if alpha > 0 else sm.families.Poisson())
+    glm_family = sm.families.NegativeBinomial(alpha=alpha) if alpha > 0 else sm.families.Poisson()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         full = sm.GLM(y, X, family=glm_family).fit()
@@ -328,11 +342,18 @@ def quasi_f_test_arrays(y: np.ndarray, X: np.ndarray, restricted: np.ndarray, fa
     scale = float(full.pearson_chi2 / df_denom)
     difference = max(0.0, float(reduced.deviance - full.deviance))
     statistic = difference / q / scale
-    return {"statistic": statistic, "df_num": q, "df_denom": df_denom,
-            "p_value": float(stats.f.sf(statistic, q, df_denom)),
-            "lr_statistic": difference, "lr_p_value": float(stats.chi2.sf(difference, q)),
-            "params": np.asarray(full.params), "bse": np.asarray(full.bse) * np.sqrt(scale),
-            "dispersion": alpha, "scale": scale}
+    return {
+        "statistic": statistic,
+        "df_num": q,
+        "df_denom": df_denom,
+        "p_value": float(stats.f.sf(statistic, q, df_denom)),
+        "lr_statistic": difference,
+        "lr_p_value": float(stats.chi2.sf(difference, q)),
+        "params": np.asarray(full.params),
+        "bse": np.asarray(full.bse) * np.sqrt(scale),
+        "dispersion": alpha,
+        "scale": scale,
+    }
 
 
 # --------------------------------------------------------------------------
@@ -351,10 +372,19 @@ def _frame(engagement, violence) -> pd.DataFrame:
     return frame
 
 
-def count_lag_test(frame: pd.DataFrame, cause: str, effect: str, *, family: str, lag_order: int = 1,
-                   break_date: str | None = "2021-08-15", harmonics: int = 1,
-                   extra_breaks: tuple[str, ...] = (), steps: tuple[str, ...] = (),
-                   min_rows: int = MIN_ROWS) -> LagTestResult:
+def count_lag_test(
+    frame: pd.DataFrame,
+    cause: str,
+    effect: str,
+    *,
+    family: str,
+    lag_order: int = 1,
+    break_date: str | None = "2021-08-15",
+    harmonics: int = 1,
+    extra_breaks: tuple[str, ...] = (),
+    steps: tuple[str, ...] = (),
+    min_rows: int = MIN_ROWS,
+) -> LagTestResult:
     """One direction: do the cause's lags improve a count model of the effect?
 
     Parameters
@@ -383,8 +413,9 @@ def count_lag_test(frame: pd.DataFrame, cause: str, effect: str, *, family: str,
     """
     if lag_order < 1:
         raise ValueError(f"lag_order must be at least 1; got {lag_order}")
-    deterministic = deterministic_terms(frame.index, break_date=break_date, harmonics=harmonics,
-                                        extra_breaks=extra_breaks, steps=steps)
+    deterministic = deterministic_terms(
+        frame.index, break_date=break_date, harmonics=harmonics, extra_breaks=extra_breaks, steps=steps
+    )
     y, X, rows = lag_design(frame, cause, effect, lag_order=lag_order, deterministic=deterministic)
     unit = "quarter" if frame.index.freqstr.startswith("Q") else "month"
     n = len(y)
@@ -392,37 +423,59 @@ def count_lag_test(frame: pd.DataFrame, cause: str, effect: str, *, family: str,
         previous = f"the previous {unit}" if lag_order == 1 else f"the {lag_order} previous {unit}s"
         count = f"no {unit} has" if n == 0 else f"only {n} {unit}{' has' if n == 1 else 's have'}"
         raise InsufficientData(
-            f"{count} '{effect}' observed together with {previous} of both series "
-            "(nothing is filled)", n=n, required=min_rows)
+            f"{count} '{effect}' observed together with {previous} of both series (nothing is filled)",
+            n=n,
+            required=min_rows,
+        )
     keep = X.std(axis=0).to_numpy() > 0
     keep[0] = True  # the constant
     X = X.loc[:, keep]
     if np.ptp(y) == 0:
-        raise InsufficientData(f"'{effect}' does not vary over the {n} usable {unit}s", n=n, required=min_rows)
+        raise InsufficientData(
+            f"'{effect}' does not vary over the {n} usable {unit}s", n=n, required=min_rows
+        )
     cause_columns = np.array([c.startswith("cause lag") for c in X.columns])
     test = quasi_f_test_arrays(y, X.to_numpy(float), ~cause_columns, family)
     coefficients = np.asarray(test["params"])[cause_columns]
     errors = np.asarray(test["bse"])[cause_columns]
     z = stats.t.ppf(0.975, test["df_denom"])
     return LagTestResult(
-        cause=cause, effect=effect, lag_order=lag_order, statistic=test["statistic"],
-        df_num=test["df_num"], df_denom=test["df_denom"], p_value=test["p_value"],
-        lr_statistic=test["lr_statistic"], lr_p_value=test["lr_p_value"], scale=test["scale"],
-        method=METHOD_WORDS[family], n=n, family=family,
+        cause=cause,
+        effect=effect,
+        lag_order=lag_order,
+        statistic=test["statistic"],
+        df_num=test["df_num"],
+        df_denom=test["df_denom"],
+        p_value=test["p_value"],
+        lr_statistic=test["lr_statistic"],
+        lr_p_value=test["lr_p_value"],
+        scale=test["scale"],
+        method=METHOD_WORDS[family],
+        n=n,
+        family=family,
         cause_coefficients=tuple(float(c) for c in coefficients),
         ci_low=tuple(float(c - z * e) for c, e in zip(coefficients, errors)),
         ci_high=tuple(float(c + z * e) for c, e in zip(coefficients, errors)),
-        dispersion=test["dispersion"], terms=tuple(X.columns),
-        first_period=str(rows[0]), last_period=str(rows[-1]))
+        dispersion=test["dispersion"],
+        terms=tuple(X.columns),
+        first_period=str(rows[0]),
+        last_period=str(rows[-1]),
+    )
 
 
-def count_lag_granger(engagement, violence, *, break_date: str | None = "2021-08-15",
-                      lag_order: int = PRIMARY_SPECIFICATION.lag_order,
-                      harmonics: int = PRIMARY_SPECIFICATION.harmonics,
-                      engagement_family: str = PRIMARY_SPECIFICATION.engagement_family,
-                      violence_family: str = PRIMARY_SPECIFICATION.violence_family,
-                      extra_breaks: tuple[str, ...] = (), steps: tuple[str, ...] = (),
-                      min_rows: int = MIN_ROWS) -> pd.DataFrame:
+def count_lag_granger(
+    engagement,
+    violence,
+    *,
+    break_date: str | None = "2021-08-15",
+    lag_order: int = PRIMARY_SPECIFICATION.lag_order,
+    harmonics: int = PRIMARY_SPECIFICATION.harmonics,
+    engagement_family: str = PRIMARY_SPECIFICATION.engagement_family,
+    violence_family: str = PRIMARY_SPECIFICATION.violence_family,
+    extra_breaks: tuple[str, ...] = (),
+    steps: tuple[str, ...] = (),
+    min_rows: int = MIN_ROWS,
+) -> pd.DataFrame:
     """The count distributed-lag Granger test in both directions, on every observed period.
 
     Parameters
@@ -457,17 +510,40 @@ def count_lag_granger(engagement, violence, *, break_date: str | None = "2021-08
     frame = _frame(engagement, violence)
     names = list(frame.columns)
     rows = []
-    for cause, effect, family in ((names[0], names[1], violence_family),
-                                  (names[1], names[0], engagement_family)):
-        r = count_lag_test(frame, cause, effect, family=family, lag_order=lag_order,
-                           break_date=break_date, harmonics=harmonics, extra_breaks=extra_breaks,
-                           steps=steps, min_rows=min_rows)
-        rows.append({"cause": r.cause, "effect": r.effect, "lag_order": r.lag_order,
-                     "statistic": r.statistic, "df_num": r.df_num, "df_denom": r.df_denom,
-                     "p_value": r.p_value, "method": r.method, "n": r.n,
-                     "coefficient": r.cause_coefficients[0], "ci_low": r.ci_low[0],
-                     "ci_high": r.ci_high[0], "dispersion": r.dispersion,
-                     "window": f"{r.first_period} to {r.last_period}"})
+    for cause, effect, family in (
+        (names[0], names[1], violence_family),
+        (names[1], names[0], engagement_family),
+    ):
+        r = count_lag_test(
+            frame,
+            cause,
+            effect,
+            family=family,
+            lag_order=lag_order,
+            break_date=break_date,
+            harmonics=harmonics,
+            extra_breaks=extra_breaks,
+            steps=steps,
+            min_rows=min_rows,
+        )
+        rows.append(
+            {
+                "cause": r.cause,
+                "effect": r.effect,
+                "lag_order": r.lag_order,
+                "statistic": r.statistic,
+                "df_num": r.df_num,
+                "df_denom": r.df_denom,
+                "p_value": r.p_value,
+                "method": r.method,
+                "n": r.n,
+                "coefficient": r.cause_coefficients[0],
+                "ci_low": r.ci_low[0],
+                "ci_high": r.ci_high[0],
+                "dispersion": r.dispersion,
+                "window": f"{r.first_period} to {r.last_period}",
+            }
+        )
     table = pd.DataFrame(rows)
     table.insert(table.columns.get_loc("p_value") + 1, "q_value", bh_q_values(table["p_value"]))
     return table
@@ -493,8 +569,12 @@ EFFECT_GRID: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.2, 1
 PRIMARY_MDE: dict[str, float] = {"engagement → violence": 0.3, "violence → engagement": 1.5}
 
 
-def effect_words(direction: str, effect: float, engagement_words: str = "proactive diplomatic events",
-                 violence_words: str = "attacks") -> str:
+def effect_words(
+    direction: str,
+    effect: float,
+    engagement_words: str = "proactive diplomatic events",
+    violence_words: str = "attacks",
+) -> str:
     """An effect of the simulation design in plain words.
 
     The cross effect ``b`` multiplies next month's mean of the effect series
@@ -506,8 +586,9 @@ def effect_words(direction: str, effect: float, engagement_words: str = "proacti
     factor = float(np.exp(effect * np.log(1.5)))
     change = f"{(factor - 1) * 100:.0f}% more"
     if direction == DIRECTIONS[0]:
-        return (f"{change} {violence_words} in the month after a month with two {engagement_words} "
-                "instead of one")
+        return (
+            f"{change} {violence_words} in the month after a month with two {engagement_words} instead of one"
+        )
     return f"{change} {engagement_words} in the month after a month with 50% more {violence_words}"
 
 
@@ -517,10 +598,15 @@ def _lagged(values: np.ndarray, j: int) -> np.ndarray:
     return out
 
 
-def simulated_p_values(engagement: np.ndarray, violence: np.ndarray, deterministic: np.ndarray, *,
-                       lag_order: int = PRIMARY_SPECIFICATION.lag_order,
-                       engagement_family: str = PRIMARY_SPECIFICATION.engagement_family,
-                       violence_family: str = PRIMARY_SPECIFICATION.violence_family) -> np.ndarray:
+def simulated_p_values(
+    engagement: np.ndarray,
+    violence: np.ndarray,
+    deterministic: np.ndarray,
+    *,
+    lag_order: int = PRIMARY_SPECIFICATION.lag_order,
+    engagement_family: str = PRIMARY_SPECIFICATION.engagement_family,
+    violence_family: str = PRIMARY_SPECIFICATION.violence_family,
+) -> np.ndarray:
     """p-values of both directions for each simulated pair (rows of ``engagement``, ``violence``).
 
     The same design and test as :func:`count_lag_granger` on arrays (no
@@ -539,8 +625,9 @@ def simulated_p_values(engagement: np.ndarray, violence: np.ndarray, determinist
     k = deterministic.shape[1]
     restricted = np.r_[np.ones(k + lag_order, bool), np.zeros(lag_order, bool)]
     for i in range(reps):
-        for d, (effect, cause, family) in enumerate(((violence[i], engagement[i], violence_family),
-                                                     (engagement[i], violence[i], engagement_family))):
+        for d, (effect, cause, family) in enumerate(
+            ((violence[i], engagement[i], violence_family), (engagement[i], violence[i], engagement_family))
+        ):
             own = [np.log1p(_lagged(effect, j)) for j in range(1, lag_order + 1)]
             other = [np.log1p(_lagged(cause, j)) for j in range(1, lag_order + 1)]
             X = np.column_stack([deterministic, *own, *other])
@@ -553,13 +640,21 @@ def simulated_p_values(engagement: np.ndarray, violence: np.ndarray, determinist
 
 
 def _design_terms(design, break_date: str | None = None, harmonics: int = 1) -> np.ndarray:
-    return deterministic_terms(design.index(), break_date=break_date or design.break_date(),
-                               harmonics=harmonics).to_numpy(float)
+    return deterministic_terms(
+        design.index(), break_date=break_date or design.break_date(), harmonics=harmonics
+    ).to_numpy(float)
 
 
-def rejection_rates(scenario: str, design=None, *, effect: float = 0.0, reps: int = 400,
-                    seed: int = CALIBRATION_SEED, level: float = PRIMARY_SPECIFICATION.alpha,
-                    lag_order: int = PRIMARY_SPECIFICATION.lag_order) -> pd.DataFrame:
+def rejection_rates(
+    scenario: str,
+    design=None,
+    *,
+    effect: float = 0.0,
+    reps: int = 400,
+    seed: int = CALIBRATION_SEED,
+    level: float = PRIMARY_SPECIFICATION.alpha,
+    lag_order: int = PRIMARY_SPECIFICATION.lag_order,
+) -> pd.DataFrame:
     """How often each direction of the primary test rejects on simulated pairs. SIMULATED DATA.
 
     Parameters
@@ -588,9 +683,16 @@ def rejection_rates(scenario: str, design=None, *, effect: float = 0.0, reps: in
     p = simulated_p_values(engagement, violence, _design_terms(design), lag_order=lag_order)
     valid = ~np.isnan(p)
     rates = np.where(valid, p < level, False).sum(axis=0) / valid.sum(axis=0)
-    return pd.DataFrame({"scenario": scenario, "effect": effect, "direction": list(DIRECTIONS),
-                         "reps": valid.sum(axis=0), "rejection_rate": rates,
-                         "mc_se": np.sqrt(rates * (1 - rates) / valid.sum(axis=0))})
+    return pd.DataFrame(
+        {
+            "scenario": scenario,
+            "effect": effect,
+            "direction": list(DIRECTIONS),
+            "reps": valid.sum(axis=0),
+            "rejection_rate": rates,
+            "mc_se": np.sqrt(rates * (1 - rates) / valid.sum(axis=0)),
+        }
+    )
 
 
 def power_code_hash() -> str:
@@ -605,9 +707,19 @@ def power_code_hash() -> str:
 def _power_cache_key(design, effects: dict, reps: int, seed: int) -> str:
     import statsmodels
 
-    text = json.dumps({"design": asdict(design), "effects": effects, "reps": reps, "seed": seed,
-                       "numpy": np.__version__, "statsmodels": statsmodels.__version__,
-                       "code": power_code_hash()}, sort_keys=True, default=str)
+    text = json.dumps(
+        {
+            "design": asdict(design),
+            "effects": effects,
+            "reps": reps,
+            "seed": seed,
+            "numpy": np.__version__,
+            "statsmodels": statsmodels.__version__,
+            "code": power_code_hash(),
+        },
+        sort_keys=True,
+        default=str,
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -623,8 +735,14 @@ def load_power_record(path=None) -> dict:
         return {"code_hash": None, "entries": {}}
 
 
-def primary_power(design=None, *, effects: dict | None = None, reps: int = 200,
-                  seed: int = CALIBRATION_SEED, cache: bool = True) -> pd.DataFrame:
+def primary_power(
+    design=None,
+    *,
+    effects: dict | None = None,
+    reps: int = 200,
+    seed: int = CALIBRATION_SEED,
+    cache: bool = True,
+) -> pd.DataFrame:
     """Size and power of the primary test at a design (e.g. a report's own shape).
 
     SIMULATED DATA. Size comes from independent pairs; the power of each
@@ -672,11 +790,18 @@ def primary_power(design=None, *, effects: dict | None = None, reps: int = 200,
     size = rejection_rates("independent", design, reps=reps, seed=seed).set_index("direction")
     rows = []
     for direction in DIRECTIONS:
-        power = rejection_rates(TRUE_SCENARIO[direction], design, effect=effects[direction],
-                                reps=reps, seed=seed + 1).set_index("direction")
-        rows.append({"direction": direction, "size": float(size.loc[direction, "rejection_rate"]),
-                     "effect": effects[direction],
-                     "power": float(power.loc[direction, "rejection_rate"]), "reps": reps})
+        power = rejection_rates(
+            TRUE_SCENARIO[direction], design, effect=effects[direction], reps=reps, seed=seed + 1
+        ).set_index("direction")
+        rows.append(
+            {
+                "direction": direction,
+                "size": float(size.loc[direction, "rejection_rate"]),
+                "effect": effects[direction],
+                "power": float(power.loc[direction, "rejection_rate"]),
+                "reps": reps,
+            }
+        )
     if cache:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -686,8 +811,9 @@ def primary_power(design=None, *, effects: dict | None = None, reps: int = 200,
     return pd.DataFrame(rows)
 
 
-def shipped_power_designs(*, start: str = "2020-01",
-                          break_date: str = PRIMARY_SPECIFICATION.break_date) -> dict:
+def shipped_power_designs(
+    *, start: str = "2020-01", break_date: str = PRIMARY_SPECIFICATION.break_date
+) -> dict:
     """The designs whose power the shipped engagement reports quote, from the bundled data.
 
     The same series as notebook 03 at its defaults (``start`` 2020-01, no
@@ -707,8 +833,9 @@ def shipped_power_designs(*, start: str = "2020-01",
     for measure in ("attacks", "fatalities"):
         selection = series.resolve_violence_selection(figures, "", measure)
         violence = series.violence_series(figures, **selection, frequency="M", start=start)
-        engagement = series.engagement_group_counts(events, group, frequency="M", start=start,
-                                                    end=violence.values.index.max())
+        engagement = series.engagement_group_counts(
+            events, group, frequency="M", start=start, end=violence.values.index.max()
+        )
         designs[f"national {measure}"] = design_like(violence, engagement, break_date=break_date)
     border = series.cross_border_counts(events, start=start)
     engagement = series.engagement_group_counts(events, group, start=start, end=border.values.index.max())
@@ -731,9 +858,9 @@ def refresh_power_record(reps: int = 200, seed: int = CALIBRATION_SEED, path=Non
     return record
 
 
-def minimum_detectable_effects(design=None, *, grid=EFFECT_GRID,
-                               reps: int = 200, seed: int = CALIBRATION_SEED,
-                               target: float = 0.8) -> pd.DataFrame:
+def minimum_detectable_effects(
+    design=None, *, grid=EFFECT_GRID, reps: int = 200, seed: int = CALIBRATION_SEED, target: float = 0.8
+) -> pd.DataFrame:
     """Power over a grid of effects, both directions, and the smallest reaching ``target``.
 
     SIMULATED DATA. Returns one row per direction and effect: ``direction,
@@ -749,11 +876,15 @@ def minimum_detectable_effects(design=None, *, grid=EFFECT_GRID,
         for effect in grid:
             if reached:
                 break
-            rate = rejection_rates(TRUE_SCENARIO[direction], design, effect=effect, reps=reps,
-                                   seed=seed + 1).set_index("direction").loc[direction, "rejection_rate"]
+            rate = (
+                rejection_rates(TRUE_SCENARIO[direction], design, effect=effect, reps=reps, seed=seed + 1)
+                .set_index("direction")
+                .loc[direction, "rejection_rate"]
+            )
             reached = bool(rate >= target)
-            rows.append({"direction": direction, "effect": effect, "power": float(rate),
-                         "reps": reps, "mde": reached})
+            rows.append(
+                {"direction": direction, "effect": effect, "power": float(rate), "reps": reps, "mde": reached}
+            )
     return pd.DataFrame(rows)
 
 
@@ -790,7 +921,8 @@ def design_like(violence, engagement, *, break_date: str = PRIMARY_SPECIFICATION
             warnings.simplefilter("ignore")
             fit = sm.GLM(y, X[ok], family=sm.families.Poisson()).fit()
         values[f"{which}_log_mean"], values[f"{which}_level"], values[f"{which}_slope"] = (
-            float(v) for v in fit.params)
+            float(v) for v in fit.params
+        )
         if which == "violence":
             values["violence_alpha"] = nb2_alpha(y, X[ok])
     return replace(base, **values)
@@ -806,10 +938,16 @@ ROBUSTNESS_VARIANTS: dict[str, str] = {
 }
 
 
-def robustness_table(engagement, violence, *, engagement_quarterly=None, violence_quarterly=None,
-                     break_date: str = PRIMARY_SPECIFICATION.break_date,
-                     measure_change: str | None = "2024-10-01",
-                     ceasefire_end: str = "2022-11-28") -> pd.DataFrame:
+def robustness_table(
+    engagement,
+    violence,
+    *,
+    engagement_quarterly=None,
+    violence_quarterly=None,
+    break_date: str = PRIMARY_SPECIFICATION.break_date,
+    measure_change: str | None = "2024-10-01",
+    ceasefire_end: str = "2022-11-28",
+) -> pd.DataFrame:
     """The primary test under each robustness variant, in one table (labelled robustness).
 
     Parameters
@@ -850,28 +988,59 @@ def robustness_table(engagement, violence, *, engagement_quarterly=None, violenc
         try:
             table = count_lag_granger(first, second, **kwargs)
         except InsufficientData as refusal:
-            rows.append({"variant": name, "description": description, "note": refusal.reason
-                         + f" (N = {refusal.n}; at least {refusal.required} required)"})
+            rows.append(
+                {
+                    "variant": name,
+                    "description": description,
+                    "note": refusal.reason + f" (N = {refusal.n}; at least {refusal.required} required)",
+                }
+            )
             continue
         note = ""
         if name == "primary":
             primary_p = table["p_value"].to_numpy()
         elif primary_p is not None and np.allclose(table["p_value"].to_numpy(), primary_p, rtol=1e-6):
-            note = ("the same fit as the primary test: with these data the change alters no row "
-                    "used (e.g. a recoded month whose previous month is missing is not a row)")
+            note = (
+                "the same fit as the primary test: with these data the change alters no row "
+                "used (e.g. a recoded month whose previous month is missing is not a row)"
+            )
         for _, row in table.iterrows():
-            rows.append({"variant": name, "description": description, "cause": row["cause"],
-                         "effect": row["effect"], "statistic": row["statistic"],
-                         "df_num": row["df_num"], "df_denom": row["df_denom"],
-                         "p_value": row["p_value"], "q_value": row["q_value"], "n": row["n"],
-                         "method": row["method"], "note": note})
-    columns = ["variant", "description", "cause", "effect", "statistic", "df_num", "df_denom",
-               "p_value", "q_value", "n", "method", "note"]
+            rows.append(
+                {
+                    "variant": name,
+                    "description": description,
+                    "cause": row["cause"],
+                    "effect": row["effect"],
+                    "statistic": row["statistic"],
+                    "df_num": row["df_num"],
+                    "df_denom": row["df_denom"],
+                    "p_value": row["p_value"],
+                    "q_value": row["q_value"],
+                    "n": row["n"],
+                    "method": row["method"],
+                    "note": note,
+                }
+            )
+    columns = [
+        "variant",
+        "description",
+        "cause",
+        "effect",
+        "statistic",
+        "df_num",
+        "df_denom",
+        "p_value",
+        "q_value",
+        "n",
+        "method",
+        "note",
+    ]
     return pd.DataFrame(rows).reindex(columns=columns)
 
 
-def calibration_table(*, size_reps: int = 400, power_reps: int = 200,
-                      seed: int = CALIBRATION_SEED) -> pd.DataFrame:
+def calibration_table(
+    *, size_reps: int = 400, power_reps: int = 200, seed: int = CALIBRATION_SEED
+) -> pd.DataFrame:
     """The README's calibration table at the bundled shape. SIMULATED DATA.
 
     Returns
@@ -887,11 +1056,15 @@ def calibration_table(*, size_reps: int = 400, power_reps: int = 200,
     for direction in DIRECTIONS:
         own = grid[grid["direction"] == direction]
         hit = own[own["mde"]]
-        rows.append({"direction": direction,
-                     f"size ({size_reps} pairs)": round(float(size.loc[direction, "rejection_rate"]), 3),
-                     "power by effect": ", ".join(f"{e:g}: {p:.2f}" for e, p in zip(own["effect"], own["power"])),
-                     "mde (power ≥ 0.8)": float(hit["effect"].iloc[0]) if len(hit) else float("nan"),
-                     "mde in words": effect_words(direction, float(hit["effect"].iloc[0])) if len(hit) else ""})
+        rows.append(
+            {
+                "direction": direction,
+                f"size ({size_reps} pairs)": round(float(size.loc[direction, "rejection_rate"]), 3),
+                "power by effect": ", ".join(f"{e:g}: {p:.2f}" for e, p in zip(own["effect"], own["power"])),
+                "mde (power ≥ 0.8)": float(hit["effect"].iloc[0]) if len(hit) else float("nan"),
+                "mde in words": effect_words(direction, float(hit["effect"].iloc[0])) if len(hit) else "",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -902,8 +1075,10 @@ if __name__ == "__main__":  # python -m analysis.countlag: the README's calibrat
 
     if sys.argv[1:] == ["--power-record"]:  # refresh the stored power record
         record = refresh_power_record()
-        print(f"{SIMULATED_LABEL}\npower record for code {record['code_hash']}: "
-              f"{len(record['entries'])} designs, {record['reps']} pairs each")
+        print(
+            f"{SIMULATED_LABEL}\npower record for code {record['code_hash']}: "
+            f"{len(record['entries'])} designs, {record['reps']} pairs each"
+        )
         sys.exit(0)
     table = calibration_table()
     print(SIMULATED_LABEL)

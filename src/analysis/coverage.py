@@ -30,8 +30,16 @@ COVERAGE_WINDOWS: tuple[tuple[str, str, str], ...] = (
     ("2020-01", "2021-07", "before the takeover"),
 )
 
-COVERAGE_COLUMNS = ("source_org", "region", "actor", "measure", "months_present",
-                    "months_in_window", "missing", "present")
+COVERAGE_COLUMNS = (
+    "source_org",
+    "region",
+    "actor",
+    "measure",
+    "months_present",
+    "months_in_window",
+    "missing",
+    "present",
+)
 
 
 def _measure_rank(measure: str) -> int:
@@ -45,8 +53,10 @@ def monthly_series_keys(figures: pd.DataFrame) -> pd.DataFrame:
     keys = monthly[["source_org", "region", "actor", "measure"]].drop_duplicates()
     if keys.empty:
         return keys.reset_index(drop=True)
-    keys = keys.assign(_national=(keys["region"] != "Pakistan") | (keys["actor"] != ""),
-                       _measure=keys["measure"].map(_measure_rank))
+    keys = keys.assign(
+        _national=(keys["region"] != "Pakistan") | (keys["actor"] != ""),
+        _measure=keys["measure"].map(_measure_rank),
+    )
     keys = keys.sort_values(["source_org", "_national", "region", "actor", "_measure"])
     return keys.drop(columns=["_national", "_measure"]).reset_index(drop=True)
 
@@ -92,14 +102,26 @@ def monthly_coverage(figures: pd.DataFrame, start: str, end: str) -> pd.DataFram
     months = monthly["period_start"].map(lambda t: pd.Period(t, freq="M"))
     records = []
     for key in monthly_series_keys(figures).itertuples(index=False):
-        mask = ((monthly["source_org"] == key.source_org) & (monthly["region"] == key.region)
-                & (monthly["actor"] == key.actor) & (monthly["measure"] == key.measure))
+        mask = (
+            (monthly["source_org"] == key.source_org)
+            & (monthly["region"] == key.region)
+            & (monthly["actor"] == key.actor)
+            & (monthly["measure"] == key.measure)
+        )
         present = sorted(set(months[mask]) & set(window))
         missing = [m for m in window if m not in set(present)]
-        records.append({"source_org": key.source_org, "region": key.region, "actor": key.actor,
-                        "measure": key.measure, "months_present": len(present),
-                        "months_in_window": len(window),
-                        "missing": compact_months(missing), "present": compact_months(present)})
+        records.append(
+            {
+                "source_org": key.source_org,
+                "region": key.region,
+                "actor": key.actor,
+                "measure": key.measure,
+                "months_present": len(present),
+                "months_in_window": len(window),
+                "missing": compact_months(missing),
+                "present": compact_months(present),
+            }
+        )
     return pd.DataFrame(records, columns=list(COVERAGE_COLUMNS))
 
 
@@ -117,7 +139,8 @@ def events_per_type_per_year(events: pd.DataFrame) -> pd.DataFrame:
     years = events["date_start"].dt.year
     first, last = int(years.min()), int(years.max())
     table = pd.crosstab(events["event_type"], years).reindex(
-        index=list(EVENT_TYPES), columns=range(first, last + 1), fill_value=0)
+        index=list(EVENT_TYPES), columns=range(first, last + 1), fill_value=0
+    )
     table["total"] = table.sum(axis=1)
     table.loc["total"] = table.sum(axis=0)
     start_month = events["date_start"].min().month
@@ -139,7 +162,8 @@ def events_by_category_and_initiator(events: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     order = events["initiator"].value_counts().index.tolist()
     table = pd.crosstab(events["category"], events["initiator"]).reindex(
-        index=list(EVENT_CATEGORIES), columns=order, fill_value=0)
+        index=list(EVENT_CATEGORIES), columns=order, fill_value=0
+    )
     table["total"] = table.sum(axis=1)
     table.loc["total"] = table.sum(axis=0)
     return table.astype("int64")
@@ -152,13 +176,19 @@ def non_monthly_periods(figures: pd.DataFrame) -> pd.DataFrame:
     columns = ["source_org", "region", "actor", "granularity", "periods (measures)"]
     if rows.empty:
         return pd.DataFrame(columns=columns)
-    rows = rows.assign(period=[period_label(s, e, g) for s, e, g in
-                               zip(rows["period_start"], rows["period_end"], rows["granularity"])])
+    rows = rows.assign(
+        period=[
+            period_label(s, e, g)
+            for s, e, g in zip(rows["period_start"], rows["period_end"], rows["granularity"])
+        ]
+    )
     out = []
     order = {g: i for i, g in enumerate(("year", "half", "quarter", "span"))}
     keys = ["source_org", "region", "actor", "granularity"]
-    grouped = sorted(rows.groupby(keys), key=lambda kv: (kv[0][0], kv[0][1] != "Pakistan",
-                                                         kv[0][1], kv[0][2], order[kv[0][3]]))
+    grouped = sorted(
+        rows.groupby(keys),
+        key=lambda kv: (kv[0][0], kv[0][1] != "Pakistan", kv[0][1], kv[0][2], order[kv[0][3]]),
+    )
     for key, group in grouped:
         group = group.sort_values(["period_start", "period_end"])
         parts = []
@@ -206,8 +236,9 @@ def markdown_table(frame: pd.DataFrame, index: bool = False, code_columns: Itera
     rule = "|" + "|".join("---" for _ in table.columns) + "|"
     lines = [header, rule]
     for row in table.itertuples(index=False):
-        cells = [f"`{_cell(v)}`" if col in code and _cell(v) else _cell(v)
-                 for col, v in zip(table.columns, row)]
+        cells = [
+            f"`{_cell(v)}`" if col in code and _cell(v) else _cell(v) for col, v in zip(table.columns, row)
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -222,9 +253,10 @@ def _coverage_markdown(figures: pd.DataFrame) -> str:
         if table.empty:
             parts.append("No monthly rows.\n")
             continue
-        shown = table.assign(months=table["months_present"].astype(str) + " of "
-                             + table["months_in_window"].astype(str),
-                             actor=table["actor"].replace("", "all"))
+        shown = table.assign(
+            months=table["months_present"].astype(str) + " of " + table["months_in_window"].astype(str),
+            actor=table["actor"].replace("", "all"),
+        )
         columns = ["source_org", "measure", "months", "missing", "present"]
         if not national_only:
             columns = ["source_org", "region", "actor", "measure", "months", "missing", "present"]
@@ -232,8 +264,9 @@ def _coverage_markdown(figures: pd.DataFrame) -> str:
     return "\n".join(parts)
 
 
-def readme_blocks(events: pd.DataFrame, figures: pd.DataFrame, aggregates: pd.DataFrame,
-                  claims: pd.DataFrame) -> dict[str, str]:
+def readme_blocks(
+    events: pd.DataFrame, figures: pd.DataFrame, aggregates: pd.DataFrame, claims: pd.DataFrame
+) -> dict[str, str]:
     """The generated sections of data/README.md, by marker name.
 
     Parameters
@@ -247,30 +280,52 @@ def readme_blocks(events: pd.DataFrame, figures: pd.DataFrame, aggregates: pd.Da
         ``counts`` (rows per file), ``coverage`` (section 4) and
         ``consistency`` (sums of months against published totals).
     """
-    files = pd.DataFrame([
-        ("`reference/violence_figures.csv`", len(figures),
-         "one published figure (one measure, one source, one period, one region/actor)"),
-        ("`reference/engagement_events.csv`", len(events), "one dated Pakistan–Afghanistan event"),
-        ("`reference/engagement_aggregates.csv`", len(aggregates),
-         "one official aggregate count of engagement events over a period"),
-        ("`reference/article_claims.csv`", len(claims),
-         "one claim made in the opinion article that started the project"),
-    ], columns=["file", "rows", "one row is"])
+    files = pd.DataFrame(
+        [
+            (
+                "`reference/violence_figures.csv`",
+                len(figures),
+                "one published figure (one measure, one source, one period, one region/actor)",
+            ),
+            ("`reference/engagement_events.csv`", len(events), "one dated Pakistan–Afghanistan event"),
+            (
+                "`reference/engagement_aggregates.csv`",
+                len(aggregates),
+                "one official aggregate count of engagement events over a period",
+            ),
+            (
+                "`reference/article_claims.csv`",
+                len(claims),
+                "one claim made in the opinion article that started the project",
+            ),
+        ],
+        columns=["file", "rows", "one row is"],
+    )
     counts = markdown_table(files)
     if len(events):
-        counts += (f"\n\nThe engagement log runs from {events['date_start'].min():%B %Y} to "
-                   f"{events['date_start'].max():%B %Y} (its coverage window).")
+        counts += (
+            f"\n\nThe engagement log runs from {events['date_start'].min():%B %Y} to "
+            f"{events['date_start'].max():%B %Y} (its coverage window)."
+        )
 
     breakdown = figures.loc[(figures["region"] != "Pakistan") | (figures["actor"] != "")]
     coverage_parts = [
         "Violence rows by measure: " + rows_by(figures, "measure", MEASURES) + ".",
         "Violence rows by source: " + rows_by(figures, "source_org") + ".",
-        "Violence rows by granularity: " + rows_by(figures, "granularity",
-                                                   ("day", "month", "quarter", "half", "year", "span")) + ".",
+        "Violence rows by granularity: "
+        + rows_by(figures, "granularity", ("day", "month", "quarter", "half", "year", "span"))
+        + ".",
         f"Rows broken down by region or claiming group: {len(breakdown)}"
-        + (" (regions: " + ", ".join(sorted(set(breakdown["region"]) - {"Pakistan"}) or ["none"])
-           + "; groups: " + ", ".join(sorted(set(breakdown["actor"]) - {""}) or ["none"]) + ")"
-           if len(breakdown) else "") + ".",
+        + (
+            " (regions: "
+            + ", ".join(sorted(set(breakdown["region"]) - {"Pakistan"}) or ["none"])
+            + "; groups: "
+            + ", ".join(sorted(set(breakdown["actor"]) - {""}) or ["none"])
+            + ")"
+            if len(breakdown)
+            else ""
+        )
+        + ".",
         "",
         "#### 4.1 Monthly violence figures",
         "",
@@ -282,13 +337,13 @@ def readme_blocks(events: pd.DataFrame, figures: pd.DataFrame, aggregates: pd.Da
         _coverage_markdown(figures),
         "#### 4.2 Quarterly, half-yearly, annual and span rows",
         "",
-        markdown_table(non_monthly_periods(figures)) if len(non_monthly_periods(figures))
-        else "None.",
+        markdown_table(non_monthly_periods(figures)) if len(non_monthly_periods(figures)) else "None.",
         "",
         "#### 4.3 Engagement events per type and year",
         "",
         markdown_table(events_per_type_per_year(events), index=True, code_columns=["event_type"])
-        if len(events) else "No events.",
+        if len(events)
+        else "No events.",
         "",
         "Events per category and initiator:",
         "",
@@ -300,36 +355,55 @@ def readme_blocks(events: pd.DataFrame, figures: pd.DataFrame, aggregates: pd.Da
     if aggregates.empty:
         coverage_parts.append("`engagement_aggregates.csv` has no rows yet.")
     else:
-        agg = aggregates.assign(period=aggregates["period_start"].dt.strftime("%Y-%m-%d") + " to "
-                                + aggregates["period_end"].dt.strftime("%Y-%m-%d"))
+        agg = aggregates.assign(
+            period=aggregates["period_start"].dt.strftime("%Y-%m-%d")
+            + " to "
+            + aggregates["period_end"].dt.strftime("%Y-%m-%d")
+        )
         shown = agg[["aggregate_id", "source_org", "event_type", "period", "qualifier", "value"]]
-        coverage_parts.append("Rows by event type: " + rows_by(
-            aggregates, "event_type", [t for t in AGGREGATE_EVENT_TYPES
-                                       if t in set(aggregates["event_type"])]) + ".")
+        coverage_parts.append(
+            "Rows by event type: "
+            + rows_by(
+                aggregates,
+                "event_type",
+                [t for t in AGGREGATE_EVENT_TYPES if t in set(aggregates["event_type"])],
+            )
+            + "."
+        )
         coverage_parts += ["", markdown_table(shown, code_columns=["aggregate_id", "event_type"])]
     coverage_text = "\n".join(coverage_parts).rstrip() + "\n"
 
     checks = consistency.monthly_sum_checks(figures)
     complete = consistency.differences_first(
-        checks.loc[checks["status"].isin([consistency.STATUS_EQUAL, consistency.STATUS_DIFFERS])])
+        checks.loc[checks["status"].isin([consistency.STATUS_EQUAL, consistency.STATUS_DIFFERS])]
+    )
     lines = [consistency.summary_sentence(checks), ""]
     if len(complete):
         shown = complete.assign(difference=complete["difference"].map(lambda d: f"{int(d):+,}"))
         shown = shown[["total_id", "published_total", "sum_of_months", "difference", "note"]]
-        shown = shown.rename(columns={"total_id": "total row", "published_total": "published total",
-                                      "sum_of_months": "sum of monthly rows"})
+        shown = shown.rename(
+            columns={
+                "total_id": "total row",
+                "published_total": "published total",
+                "sum_of_months": "sum of monthly rows",
+            }
+        )
         lines.append(markdown_table(shown, code_columns=["total row"]))
     incomplete = checks.loc[checks["status"].str.startswith("months missing")]
     if len(incomplete):
-        lines += ["", f"Not compared because months are missing ({words.plural(len(incomplete), 'total')}): "
-                  + "; ".join(f"`{r.total_id}` ({r.missing_months})"
-                              for r in incomplete.itertuples()) + "."]
+        lines += [
+            "",
+            f"Not compared because months are missing ({words.plural(len(incomplete), 'total')}): "
+            + "; ".join(f"`{r.total_id}` ({r.missing_months})" for r in incomplete.itertuples())
+            + ".",
+        ]
     return {"counts": counts + "\n", "coverage": coverage_text, "consistency": "\n".join(lines) + "\n"}
 
 
 def _marker_pattern(name: str) -> re.Pattern:
-    return re.compile(rf"(<!-- {re.escape(name)}:start -->\n)(.*?)(<!-- {re.escape(name)}:end -->)",
-                      flags=re.S)
+    return re.compile(
+        rf"(<!-- {re.escape(name)}:start -->\n)(.*?)(<!-- {re.escape(name)}:end -->)", flags=re.S
+    )
 
 
 def update_readme(text: str, blocks: Mapping[str, str]) -> str:
@@ -355,7 +429,9 @@ def update_readme(text: str, blocks: Mapping[str, str]) -> str:
         pattern = _marker_pattern(name)
         found = pattern.findall(text)
         if len(found) != 1:
-            raise ValueError(f"data/README.md: expected exactly one '<!-- {name}:start -->' … "
-                             f"'<!-- {name}:end -->' block; found {len(found)}")
+            raise ValueError(
+                f"data/README.md: expected exactly one '<!-- {name}:start -->' … "
+                f"'<!-- {name}:end -->' block; found {len(found)}"
+            )
         text = pattern.sub(lambda m: m.group(1) + body + m.group(3), text)
     return text

@@ -60,8 +60,7 @@ def period_label(start: pd.Timestamp, end: pd.Timestamp, granularity: str) -> st
     ``2022``, ``2022-01..2022-05``, or ``2024-03-05`` for a day."""
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     if granularity == "day":
-        return start.strftime("%Y-%m-%d") if start == end else (
-            f"{start:%Y-%m-%d}..{end:%Y-%m-%d}")
+        return start.strftime("%Y-%m-%d") if start == end else (f"{start:%Y-%m-%d}..{end:%Y-%m-%d}")
     first, last = pd.Period(start, freq="M"), pd.Period(end, freq="M")
     whole = is_whole_months(start, end)
     if granularity == "month" and first == last:

@@ -42,11 +42,21 @@ def display_path(path: str | os.PathLike[str]) -> str:
 def git_commit() -> str:
     """Short commit of the project checkout, with ``+dirty`` if modified; ``unknown`` outside git."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=paths.PROJECT_ROOT,
-                                capture_output=True, text=True, timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=paths.PROJECT_ROOT, capture_output=True, text=True,
-                               timeout=10).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=paths.PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=paths.PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
         return commit + ("+dirty" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -67,13 +77,16 @@ def _author_name(author: dict[str, Any]) -> str:
     """A CFF person (given and family names) or entity (``name``) as one name."""
     if author.get("name"):
         return str(author["name"])
-    parts = [author.get("given-names"), author.get("name-particle"), author.get("family-names"),
-             author.get("name-suffix")]
+    parts = [
+        author.get("given-names"),
+        author.get("name-particle"),
+        author.get("family-names"),
+        author.get("name-suffix"),
+    ]
     return " ".join(str(part) for part in parts if part)
 
 
-def citation(commit: str | None = None,
-             path: str | os.PathLike[str] = paths.CITATION_FILE) -> str | None:
+def citation(commit: str | None = None, path: str | os.PathLike[str] = paths.CITATION_FILE) -> str | None:
     """The one-line "how to cite" text, from ``CITATION.cff`` and the git commit.
 
     Parameters

@@ -37,11 +37,18 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹०१२३४
 #: put numbers side by side with spaces.
 _NUMBER_RE = re.compile(r"(?<![\d.])\d{1,3}(?:[,\u066c]\d{3})+(?!\d)|(?<![\d.])\d+(?!\d)")
 
-_UNITS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen".split())}
-_TENS = {w: 10 * i for i, w in enumerate(
-    "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}
+_UNITS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen".split()
+    )
+}
+_TENS = {
+    w: 10 * i
+    for i, w in enumerate("_ _ twenty thirty forty fifty sixty seventy eighty ninety".split())
+    if w != "_"
+}
 _SCALES = {"hundred": 100, "thousand": 1000}
 _WORD_RE = re.compile(r"[A-Za-z]+|-|\s+")
 
@@ -132,8 +139,10 @@ def numbers_in(text: str) -> list[Mention]:
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     ascii_text = text.translate(_DIGITS)  # same length: positions are kept
-    mentions = [Mention(int(re.sub(r"\D", "", m.group())), m.start(), m.end(), "digits")
-                for m in _NUMBER_RE.finditer(ascii_text)]
+    mentions = [
+        Mention(int(re.sub(r"\D", "", m.group())), m.start(), m.end(), "digits")
+        for m in _NUMBER_RE.finditer(ascii_text)
+    ]
     mentions += _word_mentions(text)
     return sorted(mentions, key=lambda m: m.start)
 
@@ -176,31 +185,100 @@ def value_support(value: int, quote: str, scope_note: str) -> str | None:
 #: Words that name each measure, as the quoted pages write them (lowercase
 #: stems; English, Urdu, Hindi, Persian, Portuguese, German and French).
 MEASURE_WORDS: dict[str, tuple[str, ...]] = {
-    "attacks": ("attack", "incident", "terror", "violence", "strike", "bombing", "ataque",
-                "anschl", "attentat", "हमल", "حمل", "واقع", "واقعات"),
+    "attacks": (
+        "attack",
+        "incident",
+        "terror",
+        "violence",
+        "strike",
+        "bombing",
+        "ataque",
+        "anschl",
+        "attentat",
+        "हमल",
+        "حمل",
+        "واقع",
+        "واقعات",
+    ),
     "incidents": ("incident", "attack", "operation", "violen", "terror", "واقع", "हमल"),
-    "fatalities": ("kill", "death", "dead", "died", "fatalit", "lives", "life", "lost",
-                   "martyr", "perish", "toll", "casualt", "mort", "décès", "tote", "getötet",
-                   "मौत", "मारे",
-                   "جاں بحق", "ہلاک", "شہید", "جان"),
-    "combat_deaths": ("combat", "violence-linked", "violence-related", "violence related",
-                      "fatalit", "death", "kill", "lives", "lost", "dead", "mort", "décès"),
+    "fatalities": (
+        "kill",
+        "death",
+        "dead",
+        "died",
+        "fatalit",
+        "lives",
+        "life",
+        "lost",
+        "martyr",
+        "perish",
+        "toll",
+        "casualt",
+        "mort",
+        "décès",
+        "tote",
+        "getötet",
+        "मौत",
+        "मारे",
+        "جاں بحق",
+        "ہلاک",
+        "شہید",
+        "جان",
+    ),
+    "combat_deaths": (
+        "combat",
+        "violence-linked",
+        "violence-related",
+        "violence related",
+        "fatalit",
+        "death",
+        "kill",
+        "lives",
+        "lost",
+        "dead",
+        "mort",
+        "décès",
+    ),
     "injured": ("injur", "wound", "hurt", "ferid", "verletzt", "blessé", "घायल", "زخمی"),
     "civilians_killed": ("civilian", "people", "citizen", "civil", "नागरिक", "شہری"),
-    "security_forces_killed": ("security", "soldier", "personnel", "police", "troop",
-                               "army", "forces", "officials", "law enforcement", "jawan", "जवान",
-                               "सुरक्षा", "سیکیورٹی", "اہلکار"),
-    "militants_killed": ("militant", "terrorist", "insurgent", "outlaw", "attacker", "khawarij",
-                         "kharji", "khwarij", "fitna", "dahshatgard", "आतंकी", "दहशतगर्द",
-                         "دہشت"),
+    "security_forces_killed": (
+        "security",
+        "soldier",
+        "personnel",
+        "police",
+        "troop",
+        "army",
+        "forces",
+        "officials",
+        "law enforcement",
+        "jawan",
+        "जवान",
+        "सुरक्षा",
+        "سیکیورٹی",
+        "اہلکار",
+    ),
+    "militants_killed": (
+        "militant",
+        "terrorist",
+        "insurgent",
+        "outlaw",
+        "attacker",
+        "khawarij",
+        "kharji",
+        "khwarij",
+        "fitna",
+        "dahshatgard",
+        "आतंकी",
+        "दहशतगर्द",
+        "دہشت",
+    ),
 }
 
 #: Characters either side of a mention of the value searched for the measure's words.
 MEASURE_WINDOW = 160
 
 
-def measure_words_near(measure: str, value: int, quote: str,
-                       window: int = MEASURE_WINDOW) -> bool:
+def measure_words_near(measure: str, value: int, quote: str, window: int = MEASURE_WINDOW) -> bool:
     """True if a word naming ``measure`` stands within ``window`` characters of
     a mention of ``value`` in ``quote``.
 
@@ -228,7 +306,7 @@ def measure_words_near(measure: str, value: int, quote: str,
     for mention in numbers_in(quote):
         if mention.value != value:
             continue
-        around = lowered[max(0, mention.start - window):mention.end + window]
+        around = lowered[max(0, mention.start - window) : mention.end + window]
         if any(word in around for word in words):
             return True
     return False
@@ -264,14 +342,29 @@ def unsupported_rows(figures: pd.DataFrame) -> pd.DataFrame:
         value = int(row.value)
         how = value_support(value, row.source_quote, row.scope_note)
         if how is None:
-            problems.append((row.figure_id, value, row.measure,
-                             "the value is not in the quote in digits, and the scope note gives "
-                             "no reason (" + WORDS_MARKER + ", published zero, stated as a "
-                             "difference)"))
+            problems.append(
+                (
+                    row.figure_id,
+                    value,
+                    row.measure,
+                    "the value is not in the quote in digits, and the scope note gives "
+                    "no reason (" + WORDS_MARKER + ", published zero, stated as a "
+                    "difference)",
+                )
+            )
         elif how in ("digits", "words") and not measure_words_near(
-                row.measure, value, row.source_quote,
-                len(row.source_quote) if _is_table(row.source_quote) else MEASURE_WINDOW):
-            problems.append((row.figure_id, value, row.measure,
-                             f"no word naming the measure within {MEASURE_WINDOW} characters "
-                             "of the value in the quote"))
+            row.measure,
+            value,
+            row.source_quote,
+            len(row.source_quote) if _is_table(row.source_quote) else MEASURE_WINDOW,
+        ):
+            problems.append(
+                (
+                    row.figure_id,
+                    value,
+                    row.measure,
+                    f"no word naming the measure within {MEASURE_WINDOW} characters "
+                    "of the value in the quote",
+                )
+            )
     return pd.DataFrame(problems, columns=["figure_id", "value", "measure", "problem"])

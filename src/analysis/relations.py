@@ -79,22 +79,30 @@ class AssociationResult:
 
     def as_frame(self) -> pd.DataFrame:
         """One-row table for display."""
-        return pd.DataFrame([{
-            "series": f"{self.first_label} vs {self.second_label}",
-            "transform": self.transform,
-            "spearman_rho": round(self.estimate, 3),
-            f"ci_{int(self.ci_level * 100)}_low": round(self.ci_low, 3),
-            f"ci_{int(self.ci_level * 100)}_high": round(self.ci_high, 3),
-            "placebo_p": round(self.p_value, 3),
-            "n_periods_used": self.n,
-            "n_periods_in_window": self.n_window,
-            "window": f"{self.first_period} to {self.last_period}",
-            "bootstrap_block_length": round(self.block_length, 1),
-        }])
+        return pd.DataFrame(
+            [
+                {
+                    "series": f"{self.first_label} vs {self.second_label}",
+                    "transform": self.transform,
+                    "spearman_rho": round(self.estimate, 3),
+                    f"ci_{int(self.ci_level * 100)}_low": round(self.ci_low, 3),
+                    f"ci_{int(self.ci_level * 100)}_high": round(self.ci_high, 3),
+                    "placebo_p": round(self.p_value, 3),
+                    "n_periods_used": self.n,
+                    "n_periods_in_window": self.n_window,
+                    "window": f"{self.first_period} to {self.last_period}",
+                    "bootstrap_block_length": round(self.block_length, 1),
+                }
+            ]
+        )
 
 
-def paired_observations(first: RegularSeries, second: RegularSeries,
-                        transform: str = "level", break_date: str | None = "2021-08-15") -> pd.DataFrame:
+def paired_observations(
+    first: RegularSeries,
+    second: RegularSeries,
+    transform: str = "level",
+    break_date: str | None = "2021-08-15",
+) -> pd.DataFrame:
     """Periods where both series are observed, after the transform.
 
     ``difference`` takes period-to-period changes; a change exists only where
@@ -128,16 +136,22 @@ def _spearman_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     ry = stats.rankdata(y, axis=1)
     rx = rx - rx.mean(axis=1, keepdims=True)
     ry = ry - ry.mean(axis=1, keepdims=True)
-    denom = np.sqrt((rx ** 2).sum(axis=1) * (ry ** 2).sum(axis=1))
+    denom = np.sqrt((rx**2).sum(axis=1) * (ry**2).sum(axis=1))
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(denom > 0, (rx * ry).sum(axis=1) / denom, np.nan)
 
 
-def rank_association(first: RegularSeries, second: RegularSeries, *,
-                     transform: str = "level", n_boot: int = 2000,
-                     ci_level: float = 0.95, seed: int = 20210815,
-                     min_periods: int = MIN_PAIRED_PERIODS,
-                     break_date: str | None = "2021-08-15") -> AssociationResult:
+def rank_association(
+    first: RegularSeries,
+    second: RegularSeries,
+    *,
+    transform: str = "level",
+    n_boot: int = 2000,
+    ci_level: float = 0.95,
+    seed: int = 20210815,
+    min_periods: int = MIN_PAIRED_PERIODS,
+    break_date: str | None = "2021-08-15",
+) -> AssociationResult:
     """Spearman correlation of two series with a block-bootstrap interval.
 
     Parameters
@@ -187,13 +201,17 @@ def rank_association(first: RegularSeries, second: RegularSeries, *,
     if n < min_periods:
         raise InsufficientData(
             f"only {n} {what} {'has' if n == 1 else 'have'} both '{first.label}' and "
-            f"'{second.label}' observed", n=n, required=min_periods)
+            f"'{second.label}' observed",
+            n=n,
+            required=min_periods,
+        )
     x = paired["first"].to_numpy(float)
     y = paired["second"].to_numpy(float)
     estimate = _spearman(x, y)
     if np.isnan(estimate):
         raise InsufficientData(
-            f"one of the series does not vary over the {n} paired {what}", n=n, required=min_periods)
+            f"one of the series does not vary over the {n} paired {what}", n=n, required=min_periods
+        )
 
     blocks = optimal_block_length(np.column_stack([x, y]))["stationary"].to_numpy()
     block_length = float(max(1.0, np.nanmax(blocks)))
@@ -211,11 +229,21 @@ def rank_association(first: RegularSeries, second: RegularSeries, *,
     p_value = float((1 + np.sum(np.abs(placebo) >= abs(estimate) - 1e-12)) / (1 + len(placebo)))
 
     return AssociationResult(
-        estimate=estimate, ci_low=float(ci_low), ci_high=float(ci_high), ci_level=ci_level,
-        p_value=p_value, n=n, n_window=int(len(align(first, second))),
-        block_length=block_length, n_boot=int(len(draws)), n_placebo=int(len(placebo)),
-        transform=transform, first_label=first.label, second_label=second.label,
-        first_period=str(paired.index.min()), last_period=str(paired.index.max()),
+        estimate=estimate,
+        ci_low=float(ci_low),
+        ci_high=float(ci_high),
+        ci_level=ci_level,
+        p_value=p_value,
+        n=n,
+        n_window=int(len(align(first, second))),
+        block_length=block_length,
+        n_boot=int(len(draws)),
+        n_placebo=int(len(placebo)),
+        transform=transform,
+        first_label=first.label,
+        second_label=second.label,
+        first_period=str(paired.index.min()),
+        last_period=str(paired.index.max()),
     )
 
 
@@ -234,8 +262,11 @@ def association_table(results) -> pd.DataFrame:
     if not results:
         return pd.DataFrame()
     table = pd.concat([r.as_frame() for r in results])
-    table.insert(table.columns.get_loc("placebo_p") + 1, "placebo_q_bh",
-                 np.round(bh_q_values(r.p_value for r in results), 3))
+    table.insert(
+        table.columns.get_loc("placebo_p") + 1,
+        "placebo_q_bh",
+        np.round(bh_q_values(r.p_value for r in results), 3),
+    )
     return table.set_index("transform")
 
 
@@ -262,16 +293,16 @@ def _pair(engagement, violence, names: tuple[str, str] = ("engagement", "violenc
     first = as_period_series(engagement)
     second = as_period_series(violence)
     if first.index.freqstr != second.index.freqstr:
-        raise ValueError(f"the two series have different frequencies: {first.index.freqstr} "
-                         f"and {second.index.freqstr}")
+        raise ValueError(
+            f"the two series have different frequencies: {first.index.freqstr} and {second.index.freqstr}"
+        )
     name1 = str(first.name) if first.name is not None else names[0]
     name2 = str(second.name) if second.name is not None else names[1]
     if name1 == name2:
         name1, name2 = f"{name1} (1)", f"{name2} (2)"
     frame = pd.concat([first.rename(name1), second.rename(name2)], axis=1, join="outer")
     if len(frame):
-        frame = frame.reindex(pd.period_range(frame.index.min(), frame.index.max(),
-                                              freq=first.index.freq))
+        frame = frame.reindex(pd.period_range(frame.index.min(), frame.index.max(), freq=first.index.freq))
     return frame
 
 
@@ -285,13 +316,22 @@ def _consecutive_pair(engagement, violence, minimum: int, what: str) -> pd.DataF
         raise InsufficientData(
             f"{what[0].lower() + what[1:]} needs consecutive periods with both '{frame.columns[0]}' and "
             f"'{frame.columns[1]}' observed; the longest such run is {len(run)}{window}",
-            n=len(run), required=minimum)
+            n=len(run),
+            required=minimum,
+        )
     return run
 
 
-def _deterministic_terms(index: pd.PeriodIndex, break_date: str | None,
-                         month_effects: bool, *, trend: bool = False, slope_change: bool = False,
-                         seasonal: str = "dummies", harmonics: int = 1) -> pd.DataFrame:
+def _deterministic_terms(
+    index: pd.PeriodIndex,
+    break_date: str | None,
+    month_effects: bool,
+    *,
+    trend: bool = False,
+    slope_change: bool = False,
+    seasonal: str = "dummies",
+    harmonics: int = 1,
+) -> pd.DataFrame:
     """Deterministic (exogenous) terms on a period index.
 
     Parameters
@@ -415,11 +455,20 @@ def _apply_ar_filter(x: np.ndarray, coefficients: np.ndarray) -> np.ndarray:
     return x - lags @ np.asarray(coefficients)
 
 
-def prewhitened_ccf(engagement, violence, *, max_lag: int = 6, break_date: str | None = "2021-08-15",
-                    month_effects: bool = True, transform: str = "log1p",
-                    max_ar_order: int = MAX_PREWHITEN_ORDER,
-                    min_periods: int = MIN_CCF_PERIODS, unit: str = "month",
-                    seasonal: str = "harmonics", harmonics: int = 1) -> pd.DataFrame:
+def prewhitened_ccf(
+    engagement,
+    violence,
+    *,
+    max_lag: int = 6,
+    break_date: str | None = "2021-08-15",
+    month_effects: bool = True,
+    transform: str = "log1p",
+    max_ar_order: int = MAX_PREWHITEN_ORDER,
+    min_periods: int = MIN_CCF_PERIODS,
+    unit: str = "month",
+    seasonal: str = "harmonics",
+    harmonics: int = 1,
+) -> pd.DataFrame:
     """Cross-correlations after prewhitening, in both directions, from every observed period.
 
     Each series (``log1p`` by default) is first regressed, on its own
@@ -481,10 +530,20 @@ def prewhitened_ccf(engagement, violence, *, max_lag: int = 6, break_date: str |
     if n_paired < min_periods:
         raise InsufficientData(
             f"a prewhitened cross-correlation needs periods with both '{frame.columns[0]}' and "
-            f"'{frame.columns[1]}' observed; only {n_paired} are", n=n_paired, required=min_periods)
+            f"'{frame.columns[1]}' observed; only {n_paired} are",
+            n=n_paired,
+            required=min_periods,
+        )
     data = np.log1p(frame) if transform == "log1p" else frame.astype(float)
-    terms = _deterministic_terms(frame.index, break_date, month_effects, trend=True, slope_change=True,
-                                 seasonal=seasonal, harmonics=harmonics)
+    terms = _deterministic_terms(
+        frame.index,
+        break_date,
+        month_effects,
+        trend=True,
+        slope_change=True,
+        seasonal=seasonal,
+        harmonics=harmonics,
+    )
     residuals, ranks = _residualise(data, terms)
     rows = []
     names = list(data.columns)
@@ -503,19 +562,43 @@ def prewhitened_ccf(engagement, violence, *, max_lag: int = 6, break_date: str |
             df = n - 1 - removed
             if df >= 1 and n > 2 and np.std(x) > 0 and np.std(y) > 0:
                 r = float(np.corrcoef(x, y)[0, 1])
-                t_stat = r * np.sqrt(df / max(1e-12, 1 - r ** 2))
+                t_stat = r * np.sqrt(df / max(1e-12, 1 - r**2))
                 p = float(2 * stats.t.sf(abs(t_stat), df))
                 t_crit = stats.t.ppf(0.975, df)
-                band = float(t_crit / np.sqrt(df + t_crit ** 2))
+                band = float(t_crit / np.sqrt(df + t_crit**2))
             else:
                 r, p, band = float("nan"), float("nan"), float("nan")
-            rows.append({"cause": cause, "effect": effect, "lag": k, "correlation": r, "band": band,
-                         "p_value": p, "ar_order": order, "n": n, "df": int(max(df, 0)),
-                         "label": lead_lag_words(cause, effect, k, unit)})
+            rows.append(
+                {
+                    "cause": cause,
+                    "effect": effect,
+                    "lag": k,
+                    "correlation": r,
+                    "band": band,
+                    "p_value": p,
+                    "ar_order": order,
+                    "n": n,
+                    "df": int(max(df, 0)),
+                    "label": lead_lag_words(cause, effect, k, unit),
+                }
+            )
     table = pd.DataFrame(rows)
     table["q_value"] = bh_q_values(table["p_value"].fillna(1.0))
-    table = table[["cause", "effect", "lag", "correlation", "band", "p_value", "q_value",
-                   "ar_order", "n", "df", "label"]]
+    table = table[
+        [
+            "cause",
+            "effect",
+            "lag",
+            "correlation",
+            "band",
+            "p_value",
+            "q_value",
+            "ar_order",
+            "n",
+            "df",
+            "label",
+        ]
+    ]
     observed = frame.index[both.to_numpy()]
     table.attrs["window"] = f"{observed[0]} to {observed[-1]}"
     table.attrs["n_paired"] = n_paired
@@ -523,10 +606,19 @@ def prewhitened_ccf(engagement, violence, *, max_lag: int = 6, break_date: str |
     return table
 
 
-def lagged_f_tests(engagement, violence, *, lags: int = 1, break_date: str | None = "2021-08-15",
-                   month_effects: bool = True, transform: str = "log1p", seasonal: str = "harmonics",
-                   harmonics: int = 1, min_rows: int = MIN_CCF_PERIODS,
-                   robust: bool = True) -> pd.DataFrame:
+def lagged_f_tests(
+    engagement,
+    violence,
+    *,
+    lags: int = 1,
+    break_date: str | None = "2021-08-15",
+    month_effects: bool = True,
+    transform: str = "log1p",
+    seasonal: str = "harmonics",
+    harmonics: int = 1,
+    min_rows: int = MIN_CCF_PERIODS,
+    robust: bool = True,
+) -> pd.DataFrame:
     """Granger-type F tests both ways from the VAR's equations, on every observed period.
 
     Each equation (``effect_t`` on a constant, its own ``lags`` lags, the
@@ -564,8 +656,15 @@ def lagged_f_tests(engagement, violence, *, lags: int = 1, break_date: str | Non
     """
     frame = _pair(engagement, violence)
     data = np.log1p(frame) if transform == "log1p" else frame.astype(float)
-    terms = _deterministic_terms(frame.index, break_date, month_effects, trend=True, slope_change=True,
-                                 seasonal=seasonal, harmonics=harmonics).to_numpy(float)
+    terms = _deterministic_terms(
+        frame.index,
+        break_date,
+        month_effects,
+        trend=True,
+        slope_change=True,
+        seasonal=seasonal,
+        harmonics=harmonics,
+    ).to_numpy(float)
     names = list(data.columns)
     rows = []
     for cause, effect in ((names[0], names[1]), (names[1], names[0])):
@@ -579,9 +678,14 @@ def lagged_f_tests(engagement, violence, *, lags: int = 1, break_date: str | Non
         if n < min_rows:
             raise InsufficientData(
                 f"only {n} periods have '{effect}' and {lags} earlier "
-                f"{'period' if lags == 1 else 'periods'} of both series observed", n=n, required=min_rows)
+                f"{'period' if lags == 1 else 'periods'} of both series observed",
+                n=n,
+                required=min_rows,
+            )
         fits = [np.linalg.lstsq(X[usable], y[usable], rcond=None) for X in (restricted, full)]
-        rss = [float(np.sum((y[usable] - X[usable] @ fit[0]) ** 2)) for X, fit in zip((restricted, full), fits)]
+        rss = [
+            float(np.sum((y[usable] - X[usable] @ fit[0]) ** 2)) for X, fit in zip((restricted, full), fits)
+        ]
         rank_full = int(fits[1][2])
         q = rank_full - int(fits[0][2])
         df_resid = n - rank_full
@@ -593,10 +697,20 @@ def lagged_f_tests(engagement, violence, *, lags: int = 1, break_date: str | Non
             tested = np.arange(full.shape[1] - lags, full.shape[1])
             b = ols.params[tested]
             statistic = float(b @ np.linalg.solve(ols.cov_params()[np.ix_(tested, tested)], b) / lags)
-        rows.append({"cause": cause, "effect": effect, "lag_order": lags, "statistic": float(statistic),
-                     "df_num": q, "df_denom": df_resid,
-                     "p_value": float(stats.f.sf(statistic, q, df_resid)) if q > 0 and df_resid > 0 else float("nan"),
-                     "n": n})
+        rows.append(
+            {
+                "cause": cause,
+                "effect": effect,
+                "lag_order": lags,
+                "statistic": float(statistic),
+                "df_num": q,
+                "df_denom": df_resid,
+                "p_value": float(stats.f.sf(statistic, q, df_resid))
+                if q > 0 and df_resid > 0
+                else float("nan"),
+                "n": n,
+            }
+        )
     table = pd.DataFrame(rows)
     table.insert(7, "q_value", bh_q_values(table["p_value"].fillna(1.0)))
     return table
@@ -653,11 +767,15 @@ class VarAnalysis:
             ("lag order (BIC, capped)", str(self.lag_order)),
             ("window", f"{self.window} (N = {self.n})"),
             ("exogenous terms", ", ".join(self.exog_terms) or "none"),
-            ("instantaneous causality (Wald)",
-             f"chi2({self.instantaneous['df']}) = {self.instantaneous['statistic']:.2f}, "
-             f"{words.p_text(self.instantaneous['p_value'])}"),
-            (f"residual whiteness (portmanteau, {self.whiteness['lags']} lags)",
-             f"Q = {self.whiteness['statistic']:.2f}, {words.p_text(self.whiteness['p_value'])}"),
+            (
+                "instantaneous causality (Wald)",
+                f"chi2({self.instantaneous['df']}) = {self.instantaneous['statistic']:.2f}, "
+                f"{words.p_text(self.instantaneous['p_value'])}",
+            ),
+            (
+                f"residual whiteness (portmanteau, {self.whiteness['lags']} lags)",
+                f"Q = {self.whiteness['statistic']:.2f}, {words.p_text(self.whiteness['p_value'])}",
+            ),
             ("stable (all roots outside unit circle)", "yes" if self.stable else "no"),
         ]
         return pd.DataFrame(rows, columns=["check", "result"]).set_index("check")
@@ -668,7 +786,7 @@ def _hc3_lag_wald(results, cause: int, effect: int) -> float:
     import statsmodels.api as sm
 
     X = np.asarray(results.endog_lagged)
-    y = np.asarray(results.endog)[results.k_ar:, effect]
+    y = np.asarray(results.endog)[results.k_ar :, effect]
     k_vars, p = results.neqs, results.k_ar
     first = X.shape[1] - k_vars * p
     tested = [first + lag * k_vars + cause for lag in range(p)]
@@ -677,11 +795,22 @@ def _hc3_lag_wald(results, cause: int, effect: int) -> float:
     return float(b @ np.linalg.solve(ols.cov_params()[np.ix_(tested, tested)], b) / p)
 
 
-def fit_var(engagement, violence, *, break_date: str | None = "2021-08-15", maxlags: int = MAX_VAR_LAGS,
-            month_effects: bool = True, transform: str = "log1p",
-            min_periods: int = MIN_VAR_PERIODS, diagnostics: bool = True,
-            trend_terms: bool = True, seasonal: str = "harmonics", harmonics: int = 1,
-            exact_f: bool = True, robust: bool = True) -> VarAnalysis:
+def fit_var(
+    engagement,
+    violence,
+    *,
+    break_date: str | None = "2021-08-15",
+    maxlags: int = MAX_VAR_LAGS,
+    month_effects: bool = True,
+    transform: str = "log1p",
+    min_periods: int = MIN_VAR_PERIODS,
+    diagnostics: bool = True,
+    trend_terms: bool = True,
+    seasonal: str = "harmonics",
+    harmonics: int = 1,
+    exact_f: bool = True,
+    robust: bool = True,
+) -> VarAnalysis:
     """Fit a two-variable VAR with trend, break and seasonal terms and test Granger causality both ways.
 
     Parameters
@@ -737,18 +866,25 @@ def fit_var(engagement, violence, *, break_date: str | None = "2021-08-15", maxl
     data = np.log1p(run) if transform == "log1p" else run.astype(float)
     for column in data.columns:
         if np.ptp(data[column].to_numpy()) == 0:
-            raise InsufficientData(f"'{column}' does not vary over the {len(run)} periods",
-                                   n=len(run), required=min_periods)
-    exog = _deterministic_terms(run.index, break_date, month_effects, trend=trend_terms,
-                                slope_change=trend_terms, seasonal=seasonal, harmonics=harmonics)
+            raise InsufficientData(
+                f"'{column}' does not vary over the {len(run)} periods", n=len(run), required=min_periods
+            )
+    exog = _deterministic_terms(
+        run.index,
+        break_date,
+        month_effects,
+        trend=trend_terms,
+        slope_change=trend_terms,
+        seasonal=seasonal,
+        harmonics=harmonics,
+    )
     endog = data.set_axis(run.index.to_timestamp(), axis=0)
     exog_values = exog.set_axis(endog.index, axis=0) if exog.shape[1] else None
     model = VAR(endog, exog=exog_values)
     cap = max(1, min(maxlags, (len(run) - exog.shape[1] - 2) // 6))
     selection = model.select_order(maxlags=cap)
     lag_order = max(1, int(selection.selected_orders["bic"]))
-    criteria = pd.DataFrame({name: [float(v) for v in values]
-                             for name, values in selection.ics.items()})
+    criteria = pd.DataFrame({name: [float(v) for v in values] for name, values in selection.ics.items()})
     criteria.index.name = "lag"
     results = model.fit(lag_order)
     names = tuple(data.columns)
@@ -762,11 +898,18 @@ def fit_var(engagement, violence, *, break_date: str | None = "2021-08-15", maxl
         statistic = float(test.test_statistic)
         if robust:
             statistic = _hc3_lag_wald(results, names.index(cause), names.index(effect))
-        p_value = float(stats.f.sf(statistic, df_num, df_denom)) if exact_f or robust \
-            else float(test.pvalue)
-        rows.append({"cause": cause, "effect": effect, "lag_order": lag_order,
-                     "statistic": statistic, "df_num": df_num,
-                     "df_denom": df_denom, "p_value": p_value})
+        p_value = float(stats.f.sf(statistic, df_num, df_denom)) if exact_f or robust else float(test.pvalue)
+        rows.append(
+            {
+                "cause": cause,
+                "effect": effect,
+                "lag_order": lag_order,
+                "statistic": statistic,
+                "df_num": df_num,
+                "df_denom": df_denom,
+                "p_value": p_value,
+            }
+        )
     granger = pd.DataFrame(rows)
     granger["q_value"] = bh_q_values(granger["p_value"])
     instantaneous, whiteness = {}, {}
@@ -774,25 +917,49 @@ def fit_var(engagement, violence, *, break_date: str | None = "2021-08-15", maxl
         inst = results.test_inst_causality(names[0])
         white_lags = max(lag_order + 2, min(12, len(run) // 5))
         white = results.test_whiteness(nlags=white_lags)
-        instantaneous = {"statistic": float(inst.test_statistic),
-                         "df": int(np.atleast_1d(inst.df)[0]), "p_value": float(inst.pvalue)}
-        whiteness = {"lags": white_lags, "statistic": float(white.test_statistic),
-                     "p_value": float(white.pvalue)}
+        instantaneous = {
+            "statistic": float(inst.test_statistic),
+            "df": int(np.atleast_1d(inst.df)[0]),
+            "p_value": float(inst.pvalue),
+        }
+        whiteness = {
+            "lags": white_lags,
+            "statistic": float(white.test_statistic),
+            "p_value": float(white.pvalue),
+        }
     return VarAnalysis(
-        granger=granger, instantaneous=instantaneous, whiteness=whiteness,
-        stable=bool(results.is_stable()), lag_order=lag_order, lag_criteria=criteria,
-        n=len(run), window=f"{run.index[0]} to {run.index[-1]}", exog_terms=list(exog.columns),
-        results=results, names=names, exog=exog, data=data)
+        granger=granger,
+        instantaneous=instantaneous,
+        whiteness=whiteness,
+        stable=bool(results.is_stable()),
+        lag_order=lag_order,
+        lag_criteria=criteria,
+        n=len(run),
+        window=f"{run.index[0]} to {run.index[-1]}",
+        exog_terms=list(exog.columns),
+        results=results,
+        names=names,
+        exog=exog,
+        data=data,
+    )
 
 
 GRANGER_METHODS = ("countlag", "var")
 
 
-def granger_both_ways(engagement, violence, *, break_date: str | None = "2021-08-15",
-                      maxlags: int | None = None, month_effects: bool = True,
-                      transform: str = "log1p", min_periods: int = MIN_VAR_PERIODS,
-                      method: str = "countlag", engagement_family: str | None = None,
-                      violence_family: str | None = None) -> pd.DataFrame:
+def granger_both_ways(
+    engagement,
+    violence,
+    *,
+    break_date: str | None = "2021-08-15",
+    maxlags: int | None = None,
+    month_effects: bool = True,
+    transform: str = "log1p",
+    min_periods: int = MIN_VAR_PERIODS,
+    method: str = "countlag",
+    engagement_family: str | None = None,
+    violence_family: str | None = None,
+) -> pd.DataFrame:
     """Granger tests in both directions.
 
     By default (``method="countlag"``) the primary test of
@@ -841,22 +1008,32 @@ def granger_both_ways(engagement, violence, *, break_date: str | None = "2021-08
 
         spec = countlag.PRIMARY_SPECIFICATION
         return countlag.count_lag_granger(
-            engagement, violence, break_date=break_date,
+            engagement,
+            violence,
+            break_date=break_date,
             lag_order=spec.lag_order if maxlags is None else maxlags,
             engagement_family=engagement_family or spec.engagement_family,
-            violence_family=violence_family or spec.violence_family)
-    analysis = fit_var(engagement, violence, break_date=break_date,
-                       maxlags=MAX_VAR_LAGS if maxlags is None else maxlags,
-                       month_effects=month_effects, transform=transform,
-                       min_periods=min_periods, diagnostics=False)
+            violence_family=violence_family or spec.violence_family,
+        )
+    analysis = fit_var(
+        engagement,
+        violence,
+        break_date=break_date,
+        maxlags=MAX_VAR_LAGS if maxlags is None else maxlags,
+        month_effects=month_effects,
+        transform=transform,
+        min_periods=min_periods,
+        diagnostics=False,
+    )
     table = analysis.granger.copy()
     table["method"] = "VAR F (longest consecutive run)"
     table["n"] = analysis.n
     return table
 
 
-def impulse_responses(analysis: VarAnalysis, *, horizon: int = 12, repl: int = 500,
-                      seed: int = 20210815, signif: float = 0.05) -> pd.DataFrame:
+def impulse_responses(
+    analysis: VarAnalysis, *, horizon: int = 12, repl: int = 500, seed: int = 20210815, signif: float = 0.05
+) -> pd.DataFrame:
     """Orthogonalised impulse responses with Monte Carlo bands, in both orderings.
 
     The Cholesky ordering matters for orthogonalised responses, so the VAR
@@ -875,15 +1052,22 @@ def impulse_responses(analysis: VarAnalysis, *, horizon: int = 12, repl: int = 5
         exog = analysis.exog.set_axis(endog.index, axis=0) if analysis.exog.shape[1] else None
         results = VAR(endog, exog=exog).fit(analysis.lag_order)
         irf = results.irf(horizon)
-        lower, upper = irf.errband_mc(orth=True, repl=repl, signif=signif,
-                                      rng=np.random.default_rng(seed))
+        lower, upper = irf.errband_mc(orth=True, repl=repl, signif=signif, rng=np.random.default_rng(seed))
         label = " → ".join(ordering) + " (Cholesky order)"
         for i, impulse in enumerate(ordering):
             for j, response in enumerate(ordering):
                 for h in range(horizon + 1):
-                    rows.append({"ordering": label, "impulse": impulse, "response": response,
-                                 "horizon": h, "response_value": float(irf.orth_irfs[h, j, i]),
-                                 "lower": float(lower[h, j, i]), "upper": float(upper[h, j, i])})
+                    rows.append(
+                        {
+                            "ordering": label,
+                            "impulse": impulse,
+                            "response": response,
+                            "horizon": h,
+                            "response_value": float(irf.orth_irfs[h, j, i]),
+                            "lower": float(lower[h, j, i]),
+                            "upper": float(upper[h, j, i]),
+                        }
+                    )
     return pd.DataFrame(rows)
 
 
@@ -900,8 +1084,14 @@ def variance_decomposition(analysis: VarAnalysis, horizon: int = 12) -> pd.DataF
     for i, variable in enumerate(analysis.names):
         for h in range(decomposition.shape[1]):
             for j, shock in enumerate(analysis.names):
-                rows.append({"variable": variable, "horizon": h + 1, "shock": shock,
-                             "share": float(decomposition[i, h, j])})
+                rows.append(
+                    {
+                        "variable": variable,
+                        "horizon": h + 1,
+                        "shock": shock,
+                        "share": float(decomposition[i, h, j]),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -960,15 +1150,22 @@ class EventWindowResult:
     label: str = ""
 
     def as_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([{
-            "events": self.label, "window_k": self.k, "n_events_used": self.n_events,
-            "n_events_dropped": self.n_events_dropped,
-            "after_minus_before": round(self.difference, 2),
-            "ci_95": f"{self.ci_low:.2f} to {self.ci_high:.2f}",
-            "placebo_mean": round(self.placebo_mean, 2),
-            "excess_over_placebo": round(self.excess, 2),
-            "excess_ci_95": f"{self.excess_ci_low:.2f} to {self.excess_ci_high:.2f}",
-            "permutation_p": round(self.p_value, 4)}])
+        return pd.DataFrame(
+            [
+                {
+                    "events": self.label,
+                    "window_k": self.k,
+                    "n_events_used": self.n_events,
+                    "n_events_dropped": self.n_events_dropped,
+                    "after_minus_before": round(self.difference, 2),
+                    "ci_95": f"{self.ci_low:.2f} to {self.ci_high:.2f}",
+                    "placebo_mean": round(self.placebo_mean, 2),
+                    "excess_over_placebo": round(self.excess, 2),
+                    "excess_ci_95": f"{self.excess_ci_low:.2f} to {self.excess_ci_high:.2f}",
+                    "permutation_p": round(self.p_value, 4),
+                }
+            ]
+        )
 
 
 def _window_differences(values: np.ndarray, k: int) -> np.ndarray:
@@ -979,8 +1176,8 @@ def _window_differences(values: np.ndarray, k: int) -> np.ndarray:
         return out
     windows = np.lib.stride_tricks.sliding_window_view(values, 2 * k + 1)  # centred at t = i + k
     before = windows[:, :k].mean(axis=1)
-    after = windows[:, k + 1:].mean(axis=1)
-    out[k:n - k] = after - before  # NaN propagates from any missing period
+    after = windows[:, k + 1 :].mean(axis=1)
+    out[k : n - k] = after - before  # NaN propagates from any missing period
     return out
 
 
@@ -996,8 +1193,15 @@ def detrended_counts(violence, break_date: str | None = "2021-08-15", *, harmoni
     from analysis.series import as_period_series
 
     values = as_period_series(violence).astype(float)
-    terms = _deterministic_terms(values.index, break_date, True, trend=True, slope_change=True,
-                                 seasonal="harmonics", harmonics=harmonics)
+    terms = _deterministic_terms(
+        values.index,
+        break_date,
+        True,
+        trend=True,
+        slope_change=True,
+        seasonal="harmonics",
+        harmonics=harmonics,
+    )
     design = np.column_stack([np.ones(len(values)), terms.to_numpy(float)])
     design[:, 1] /= max(1.0, design[:, 1].max())  # scale the trend for a well-conditioned fit
     if "slope_change" in terms:
@@ -1015,8 +1219,14 @@ def detrended_counts(violence, break_date: str | None = "2021-08-15", *, harmoni
     return pd.Series(out, index=values.index, name=values.name)
 
 
-def _matched_placebo_means(eligible: np.ndarray, strata: np.ndarray, event_positions: np.ndarray,
-                           values: np.ndarray, n_placebo: int, rng: np.random.Generator) -> np.ndarray:
+def _matched_placebo_means(
+    eligible: np.ndarray,
+    strata: np.ndarray,
+    event_positions: np.ndarray,
+    values: np.ndarray,
+    n_placebo: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """Means of ``values`` over placebo sets that, stratum by stratum, draw as many
     eligible periods (without replacement) as there are event periods in it."""
     total = np.zeros(n_placebo)
@@ -1024,14 +1234,23 @@ def _matched_placebo_means(eligible: np.ndarray, strata: np.ndarray, event_posit
         pool = eligible[strata[eligible] == stratum]
         m = int(np.sum(strata[event_positions] == stratum))
         keys = rng.random((n_placebo, len(pool)))
-        chosen = np.argpartition(keys, m - 1, axis=1)[:, :m] if m < len(pool) else \
-            np.broadcast_to(np.arange(len(pool)), (n_placebo, len(pool)))
+        chosen = (
+            np.argpartition(keys, m - 1, axis=1)[:, :m]
+            if m < len(pool)
+            else np.broadcast_to(np.arange(len(pool)), (n_placebo, len(pool)))
+        )
         total += values[pool[chosen]].sum(axis=1)
     return total / len(event_positions)
 
 
-def _shifted_placebo_means(eligible_mask: np.ndarray, years: np.ndarray, event_positions: np.ndarray,
-                           values: np.ndarray, n_placebo: int, rng: np.random.Generator) -> np.ndarray:
+def _shifted_placebo_means(
+    eligible_mask: np.ndarray,
+    years: np.ndarray,
+    event_positions: np.ndarray,
+    values: np.ndarray,
+    n_placebo: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """Means of ``values`` over placebo sets made by shifting each year's event
     periods by a random number of periods within that year (circularly), so
     each placebo set keeps the events' year and their spacing (clusters of
@@ -1053,11 +1272,21 @@ def _shifted_placebo_means(eligible_mask: np.ndarray, years: np.ndarray, event_p
     return means[counts > 0]
 
 
-def event_window_test(violence, event_periods, *, k: int = 2, n_placebo: int = 5000,
-                      n_boot: int = 2000, seed: int = 20210815, ci_level: float = 0.95,
-                      min_events: int = MIN_WINDOW_EVENTS, label: str = "",
-                      break_date: str | None = "2021-08-15", match: str = "year_shift",
-                      detrend: bool = True) -> EventWindowResult:
+def event_window_test(
+    violence,
+    event_periods,
+    *,
+    k: int = 2,
+    n_placebo: int = 5000,
+    n_boot: int = 2000,
+    seed: int = 20210815,
+    ci_level: float = 0.95,
+    min_events: int = MIN_WINDOW_EVENTS,
+    label: str = "",
+    break_date: str | None = "2021-08-15",
+    match: str = "year_shift",
+    detrend: bool = True,
+) -> EventWindowResult:
     """Violence in the ``k`` periods after engagement events minus the ``k`` before,
     against the same statistic at placebo periods matched on year.
 
@@ -1132,7 +1361,9 @@ def event_window_test(violence, event_periods, *, k: int = 2, n_placebo: int = 5
         raise InsufficientData(
             f"only {n} {'event period has' if n == 1 else 'event periods have'} all {2 * k} periods "
             f"around {'it' if n == 1 else 'them'} observed ({dropped} events left out)",
-            n=n, required=min_events)
+            n=n,
+            required=min_events,
+        )
     event_diffs = diffs[positions]
     observed = float(event_diffs.mean())
     rng = np.random.default_rng(seed)
@@ -1141,8 +1372,9 @@ def event_window_test(violence, event_periods, *, k: int = 2, n_placebo: int = 5
         strata = values.index.year.to_numpy()
         draws = _matched_placebo_means(eligible, strata, positions, diffs, n_placebo, rng)
     elif match == "year_shift":
-        draws = _shifted_placebo_means(~np.isnan(diffs), values.index.year.to_numpy(), positions, diffs,
-                                       n_placebo, rng)
+        draws = _shifted_placebo_means(
+            ~np.isnan(diffs), values.index.year.to_numpy(), positions, diffs, n_placebo, rng
+        )
     else:
         draws = diffs[rng.choice(eligible, size=(n_placebo, len(positions)), replace=True)].mean(axis=1)
     boot = event_diffs[rng.integers(0, len(positions), size=(n_boot, len(positions)))].mean(axis=1)
@@ -1154,21 +1386,46 @@ def event_window_test(violence, event_periods, *, k: int = 2, n_placebo: int = 5
     p_value = float(min(1.0, 2 * min(upper, lower)))
     p_low, p_high = np.quantile(draws, [tail, 1 - tail])
     return EventWindowResult(
-        difference=observed, ci_low=float(ci_low), ci_high=float(ci_high),
-        placebo_mean=placebo_mean, placebo_low=float(p_low), placebo_high=float(p_high),
-        excess=observed - placebo_mean, excess_ci_low=float(ci_low) - placebo_mean,
-        excess_ci_high=float(ci_high) - placebo_mean, p_value=p_value, n_events=len(positions),
-        n_events_dropped=dropped, k=k, n_placebo=n_placebo, placebo_draws=draws, label=label)
+        difference=observed,
+        ci_low=float(ci_low),
+        ci_high=float(ci_high),
+        placebo_mean=placebo_mean,
+        placebo_low=float(p_low),
+        placebo_high=float(p_high),
+        excess=observed - placebo_mean,
+        excess_ci_low=float(ci_low) - placebo_mean,
+        excess_ci_high=float(ci_high) - placebo_mean,
+        p_value=p_value,
+        n_events=len(positions),
+        n_events_dropped=dropped,
+        k=k,
+        n_placebo=n_placebo,
+        placebo_draws=draws,
+        label=label,
+    )
 
 
 #: Readable plurals of event types whose words do not simply take an "s".
-PLURAL_EVENT_WORDS = {"protest_or_demarche": "protests or demarches", "border_clash": "border clashes",
-                      "refugee_policy": "refugee-policy moves", "mediated_talks": "mediated talks"}
+PLURAL_EVENT_WORDS = {
+    "protest_or_demarche": "protests or demarches",
+    "border_clash": "border clashes",
+    "refugee_policy": "refugee-policy moves",
+    "mediated_talks": "mediated talks",
+}
 
 
-def event_windows_by_type(violence, events: pd.DataFrame, event_types, *, k: int = 1,
-                          n_placebo: int = 5000, n_boot: int = 2000, seed: int = 20210815,
-                          min_events: int = MIN_WINDOW_EVENTS, break_date: str | None = "2021-08-15"):
+def event_windows_by_type(
+    violence,
+    events: pd.DataFrame,
+    event_types,
+    *,
+    k: int = 1,
+    n_placebo: int = 5000,
+    n_boot: int = 2000,
+    seed: int = 20210815,
+    min_events: int = MIN_WINDOW_EVENTS,
+    break_date: str | None = "2021-08-15",
+):
     """:func:`event_window_test` for each event type, with BH q-values across the types tested.
 
     Returns
@@ -1186,10 +1443,19 @@ def event_windows_by_type(violence, events: pd.DataFrame, event_types, *, k: int
     for event_type in event_types:
         words = PLURAL_EVENT_WORDS.get(event_type, event_type.replace("_", " ") + "s")
         try:
-            estimates.append(event_window_test(
-                values, event_periods(events, [event_type], frequency=frequency), k=k,
-                n_placebo=n_placebo, n_boot=n_boot, seed=seed, min_events=min_events, label=words,
-                break_date=break_date))
+            estimates.append(
+                event_window_test(
+                    values,
+                    event_periods(events, [event_type], frequency=frequency),
+                    k=k,
+                    n_placebo=n_placebo,
+                    n_boot=n_boot,
+                    seed=seed,
+                    min_events=min_events,
+                    label=words,
+                    break_date=break_date,
+                )
+            )
         except InsufficientData as refusal:
             refusals[f"window:{words}"] = refusal
     q_values = bh_q_values([r.p_value for r in estimates])

@@ -184,7 +184,13 @@ AGGREGATE_QUALIFIERS: tuple[str, ...] = ("exactly", "over", "about", "at_least",
 #: Columns that identify what a violence figure measures; two rows that agree
 #: on all of them and cite the same page are duplicates.
 VIOLENCE_IDENTITY: tuple[str, ...] = (
-    "source_org", "period_start", "period_end", "granularity", "region", "actor", "measure",
+    "source_org",
+    "period_start",
+    "period_end",
+    "granularity",
+    "region",
+    "actor",
+    "measure",
 )
 AGGREGATE_IDENTITY: tuple[str, ...] = ("source_org", "period_start", "period_end", "event_type")
 
@@ -402,7 +408,8 @@ def _duplicate_rule(identity: tuple[str, ...], what: str) -> RowRule:
         f"no second row for the same {what} citing the same page",
         lambda df: duplicate_of(df, identity) < 0,
         lambda df: duplicate_of(df, identity).map(
-            lambda i: f" (this repeats {_line_number(i)}; rows from different pages are kept)"),
+            lambda i: f" (this repeats {_line_number(i)}; rows from different pages are kept)"
+        ),
     )
 
 
@@ -445,24 +452,33 @@ def _source_date_rules(note_column: str, derived_ok: bool) -> tuple[RowRule, ...
         return whole | exempt(df)
 
     return (
-        RowRule("source_date", "empty, or real dates written YYYY-MM-DD, separated by ' ; '",
-                lambda df: df["source_date"].map(source_dates_ok).astype(bool)),
-        RowRule("source_date", "one publication date per address in source_url, in the same order",
-                count_ok),
-        RowRule("source_date",
-                "the publication date of every cited page; a date may be left empty only when "
-                f"{note_column} says '{DATE_NOT_ESTABLISHED}'", complete),
+        RowRule(
+            "source_date",
+            "empty, or real dates written YYYY-MM-DD, separated by ' ; '",
+            lambda df: df["source_date"].map(source_dates_ok).astype(bool),
+        ),
+        RowRule("source_date", "one publication date per address in source_url, in the same order", count_ok),
+        RowRule(
+            "source_date",
+            "the publication date of every cited page; a date may be left empty only when "
+            f"{note_column} says '{DATE_NOT_ESTABLISHED}'",
+            complete,
+        ),
     )
 
 
 def _sources_not_in_future(today: date | None) -> RowRule:
     today = today or date.today()
     limit = pd.Timestamp(today)
-    return RowRule("source_date",
-                   f"publication dates on or before today ({today.isoformat()})",
-                   lambda df: df["source_date"].map(
-                       lambda t: all(pd.Timestamp(d) <= limit for d in source_dates(t)
-                                     if d and is_day_date(d))).astype(bool))
+    return RowRule(
+        "source_date",
+        f"publication dates on or before today ({today.isoformat()})",
+        lambda df: (
+            df["source_date"]
+            .map(lambda t: all(pd.Timestamp(d) <= limit for d in source_dates(t) if d and is_day_date(d)))
+            .astype(bool)
+        ),
+    )
 
 
 def _figure_published_after_period(df: pd.DataFrame) -> pd.Series:
@@ -472,16 +488,20 @@ def _figure_published_after_period(df: pd.DataFrame) -> pd.Series:
     for idx, row in df.iterrows():
         first = earliest_source_date(row["source_date"])
         if row["granularity"] == "to_date":
-            result[idx] = first is not None and is_day_date(row["period_end"]) and \
-                pd.Timestamp(row["period_end"]) == first
+            result[idx] = (
+                first is not None
+                and is_day_date(row["period_end"])
+                and pd.Timestamp(row["period_end"]) == first
+            )
         elif first is not None and is_day_date(row["period_end"]):
             result[idx] = pd.Timestamp(row["period_end"]) <= first
     return result
 
 
 def _figure_date_explain(df: pd.DataFrame) -> pd.Series:
-    return df.apply(lambda row: f" (granularity {row['granularity']}, source_date "
-                                f"{row['source_date']!r})", axis=1)
+    return df.apply(
+        lambda row: f" (granularity {row['granularity']}, source_date {row['source_date']!r})", axis=1
+    )
 
 
 #: Words of ``date_note`` for an event whose cited pages announced it before it
@@ -506,9 +526,12 @@ def _event_not_after_sources(df: pd.DataFrame) -> pd.Series:
 
 def _future_rule(column: str, today: date | None, use_end: bool) -> RowRule:
     today = today or date.today()
-    return RowRule(column, f"a date on or before today ({today.isoformat()}); "
-                           "a period that has not ended cannot have a published figure",
-                   lambda df: _not_after(df, column, today, use_end))
+    return RowRule(
+        column,
+        f"a date on or before today ({today.isoformat()}); "
+        "a period that has not ended cannot have a published figure",
+        lambda df: _not_after(df, column, today, use_end),
+    )
 
 
 ENGAGEMENT_SCHEMA = pa.DataFrameSchema(
@@ -525,12 +548,14 @@ ENGAGEMENT_SCHEMA = pa.DataFrameSchema(
         "location": _text(),
         "description": _text(_NON_EMPTY),
         "source_url": _text(
-            pa.Check(urls_ok, element_wise=True,
-                     error="one or more http(s) addresses separated by ' ; '")
+            pa.Check(urls_ok, element_wise=True, error="one or more http(s) addresses separated by ' ; '")
         ),
         "source_quote": _text(
-            pa.Check(quote_ok, element_wise=True,
-                     error=f"a verbatim quote of 1 to {MAX_QUOTE_CHARS} characters per source")
+            pa.Check(
+                quote_ok,
+                element_wise=True,
+                error=f"a verbatim quote of 1 to {MAX_QUOTE_CHARS} characters per source",
+            )
         ),
         "source_date": _text(),
         "date_note": _text(),
@@ -540,36 +565,52 @@ ENGAGEMENT_SCHEMA = pa.DataFrameSchema(
 )
 
 ENGAGEMENT_ROW_RULES: tuple[RowRule, ...] = (
-    RowRule("date_start",
-            "a real date written YYYY-MM-DD (or YYYY-MM when date_precision is month)",
-            lambda df: df.apply(_date_fits_precision, axis=1, column="date_start")),
-    RowRule("date_end", "empty, or a real date written YYYY-MM-DD or YYYY-MM",
-            lambda df: df.apply(_date_fits_precision, axis=1, column="date_end")),
-    RowRule("date_end", "a date_end on or after date_start",
-            lambda df: _end_not_before_start(df, "date_start", "date_end")),
+    RowRule(
+        "date_start",
+        "a real date written YYYY-MM-DD (or YYYY-MM when date_precision is month)",
+        lambda df: df.apply(_date_fits_precision, axis=1, column="date_start"),
+    ),
+    RowRule(
+        "date_end",
+        "empty, or a real date written YYYY-MM-DD or YYYY-MM",
+        lambda df: df.apply(_date_fits_precision, axis=1, column="date_end"),
+    ),
+    RowRule(
+        "date_end",
+        "a date_end on or after date_start",
+        lambda df: _end_not_before_start(df, "date_start", "date_end"),
+    ),
     *_source_date_rules("date_note", derived_ok=False),
-    RowRule("date_start", "an event no later than its earliest source's publication date "
-            f"(or '{ANNOUNCED_IN_ADVANCE}' in date_note)",
-            _event_not_after_sources,
-            lambda df: " (earliest source_date " + df["source_date"].map(
-                lambda t: str(earliest_source_date(t).date())
-                if earliest_source_date(t) is not None else "none") + ")"),
+    RowRule(
+        "date_start",
+        "an event no later than its earliest source's publication date "
+        f"(or '{ANNOUNCED_IN_ADVANCE}' in date_note)",
+        _event_not_after_sources,
+        lambda df: (
+            " (earliest source_date "
+            + df["source_date"].map(
+                lambda t: (
+                    str(earliest_source_date(t).date()) if earliest_source_date(t) is not None else "none"
+                )
+            )
+            + ")"
+        ),
+    ),
 )
 
 VIOLENCE_SCHEMA = pa.DataFrameSchema(
     {
         "figure_id": _text(_NON_EMPTY, unique=True),
         "source_org": _text(_NON_EMPTY),
-        "period_start": _text(pa.Check(is_day_date, element_wise=True,
-                                       error="a real date written YYYY-MM-DD")),
-        "period_end": _text(pa.Check(is_day_date, element_wise=True,
-                                     error="a real date written YYYY-MM-DD")),
+        "period_start": _text(
+            pa.Check(is_day_date, element_wise=True, error="a real date written YYYY-MM-DD")
+        ),
+        "period_end": _text(pa.Check(is_day_date, element_wise=True, error="a real date written YYYY-MM-DD")),
         "granularity": _text(_vocab(GRANULARITIES)),
         "region": _text(_NON_EMPTY),
         "actor": _text(),
         "measure": _text(_vocab(MEASURES)),
-        "value": _text(pa.Check(is_count, element_wise=True,
-                                error="a non-negative whole number")),
+        "value": _text(pa.Check(is_count, element_wise=True, error="a non-negative whole number")),
         "scope_note": _text(),
         "source_url": _text(pa.Check(lambda s: s.str.strip() != "", error="a source (URL or file)")),
         "source_quote": _text(),
@@ -581,33 +622,50 @@ VIOLENCE_SCHEMA = pa.DataFrameSchema(
 )
 
 VIOLENCE_ROW_RULES: tuple[RowRule, ...] = (
-    RowRule("period_end", "a period_end on or after period_start",
-            lambda df: _end_not_before_start(df, "period_start", "period_end")),
-    RowRule("measure", "a published measure (" + ", ".join(DERIVED_MEASURES)
-            + " are only for rows derived from event data)",
-            lambda df: (df["basis"] != "published") | ~df["measure"].isin(DERIVED_MEASURES)),
-    RowRule("source_url", "one or more http(s) addresses separated by ' ; ' (published figures)",
-            lambda df: (df["basis"] != "published") | df["source_url"].map(urls_ok).astype(bool)),
-    RowRule("source_quote",
-            f"a verbatim quote of 1 to {MAX_QUOTE_CHARS} characters per source (published figures)",
-            lambda df: (df["basis"] != "published") | df["source_quote"].map(quote_ok).astype(bool)),
-    _duplicate_rule(VIOLENCE_IDENTITY,
-                    "source_org, period_start, period_end, granularity, region, actor and measure"),
+    RowRule(
+        "period_end",
+        "a period_end on or after period_start",
+        lambda df: _end_not_before_start(df, "period_start", "period_end"),
+    ),
+    RowRule(
+        "measure",
+        "a published measure (" + ", ".join(DERIVED_MEASURES) + " are only for rows derived from event data)",
+        lambda df: (df["basis"] != "published") | ~df["measure"].isin(DERIVED_MEASURES),
+    ),
+    RowRule(
+        "source_url",
+        "one or more http(s) addresses separated by ' ; ' (published figures)",
+        lambda df: (df["basis"] != "published") | df["source_url"].map(urls_ok).astype(bool),
+    ),
+    RowRule(
+        "source_quote",
+        f"a verbatim quote of 1 to {MAX_QUOTE_CHARS} characters per source (published figures)",
+        lambda df: (df["basis"] != "published") | df["source_quote"].map(quote_ok).astype(bool),
+    ),
+    _duplicate_rule(
+        VIOLENCE_IDENTITY, "source_org, period_start, period_end, granularity, region, actor and measure"
+    ),
     *_source_date_rules("scope_note", derived_ok=True),
-    RowRule("period_end",
-            "a period_end on or before the earliest source_date (or, for granularity to_date, "
-            "equal to it)", _figure_published_after_period, _figure_date_explain),
+    RowRule(
+        "period_end",
+        "a period_end on or before the earliest source_date (or, for granularity to_date, equal to it)",
+        _figure_published_after_period,
+        _figure_date_explain,
+    ),
 )
 
 CLAIM_SCHEMA = pa.DataFrameSchema(
     {
         "claim_id": _text(_NON_EMPTY, unique=True),
         "quantity": _text(_NON_EMPTY),
-        "value": _text(pa.Check(lambda s: (s == "") | s.map(is_count),
-                                error="empty (qualitative claim) or a non-negative whole number")),
+        "value": _text(
+            pa.Check(
+                lambda s: (s == "") | s.map(is_count),
+                error="empty (qualitative claim) or a non-negative whole number",
+            )
+        ),
         "qualifier": _text(_NON_EMPTY),
-        "period_start": _text(pa.Check(is_month_date, element_wise=True,
-                                       error="a month written YYYY-MM")),
+        "period_start": _text(pa.Check(is_month_date, element_wise=True, error="a month written YYYY-MM")),
         "period_end": _text(_NON_EMPTY),
         "category": _text(_NON_EMPTY),
         "quote": _text(pa.Check(quote_ok, element_wise=True, error="a verbatim quote")),
@@ -626,21 +684,25 @@ AGGREGATE_SCHEMA = pa.DataFrameSchema(
     {
         "aggregate_id": _text(_NON_EMPTY, unique=True),
         "source_org": _text(_NON_EMPTY),
-        "period_start": _text(pa.Check(_day_or_month, element_wise=True,
-                                       error="a real date written YYYY-MM-DD or YYYY-MM")),
-        "period_end": _text(pa.Check(_day_or_month, element_wise=True,
-                                     error="a real date written YYYY-MM-DD or YYYY-MM")),
+        "period_start": _text(
+            pa.Check(_day_or_month, element_wise=True, error="a real date written YYYY-MM-DD or YYYY-MM")
+        ),
+        "period_end": _text(
+            pa.Check(_day_or_month, element_wise=True, error="a real date written YYYY-MM-DD or YYYY-MM")
+        ),
         "event_type": _text(_vocab(AGGREGATE_EVENT_TYPES)),
         "value": _text(pa.Check(is_count, element_wise=True, error="a non-negative whole number")),
         "qualifier": _text(_vocab(AGGREGATE_QUALIFIERS)),
         "scope_note": _text(),
         "source_url": _text(
-            pa.Check(urls_ok, element_wise=True,
-                     error="one or more http(s) addresses separated by ' ; '")
+            pa.Check(urls_ok, element_wise=True, error="one or more http(s) addresses separated by ' ; '")
         ),
         "source_quote": _text(
-            pa.Check(quote_ok, element_wise=True,
-                     error=f"a verbatim quote of 1 to {MAX_QUOTE_CHARS} characters per source")
+            pa.Check(
+                quote_ok,
+                element_wise=True,
+                error=f"a verbatim quote of 1 to {MAX_QUOTE_CHARS} characters per source",
+            )
         ),
     },
     strict=False,
@@ -648,8 +710,11 @@ AGGREGATE_SCHEMA = pa.DataFrameSchema(
 )
 
 AGGREGATE_ROW_RULES: tuple[RowRule, ...] = (
-    RowRule("period_end", "a period_end on or after period_start",
-            lambda df: _end_not_before_start(df, "period_start", "period_end")),
+    RowRule(
+        "period_end",
+        "a period_end on or after period_start",
+        lambda df: _end_not_before_start(df, "period_start", "period_end"),
+    ),
     _duplicate_rule(AGGREGATE_IDENTITY, "source_org, period_start, period_end and event_type"),
 )
 
@@ -687,14 +752,20 @@ def check_columns(frame: pd.DataFrame, expected: Iterable[str], source: str) -> 
     if missing:
         found = ", ".join(map(str, frame.columns)) or "(no columns)"
         raise DataValidationError(
-            [f"{source}: line 1 (header): missing column(s) {', '.join(missing)}; "
-             f"expected the columns {', '.join(expected)}; found {found}"]
+            [
+                f"{source}: line 1 (header): missing column(s) {', '.join(missing)}; "
+                f"expected the columns {', '.join(expected)}; found {found}"
+            ]
         )
 
 
-def validate_table(frame: pd.DataFrame, schema: pa.DataFrameSchema,
-                   columns: Iterable[str], source: str,
-                   row_rules: Iterable[RowRule] = ()) -> pd.DataFrame:
+def validate_table(
+    frame: pd.DataFrame,
+    schema: pa.DataFrameSchema,
+    columns: Iterable[str],
+    source: str,
+    row_rules: Iterable[RowRule] = (),
+) -> pd.DataFrame:
     """Validate a text table; report every problem at once.
 
     Parameters
@@ -728,9 +799,13 @@ def validate_table(frame: pd.DataFrame, schema: pa.DataFrameSchema,
 
     def add(row: int, column: str, expected: str) -> None:
         value = table.at[row, column]
-        problems.append((row, columns.index(column),
-                         f"{source}: {_line_number(row)}, column '{column}': "
-                         f"expected {expected}; found {value!r}"))
+        problems.append(
+            (
+                row,
+                columns.index(column),
+                f"{source}: {_line_number(row)}, column '{column}': expected {expected}; found {value!r}",
+            )
+        )
 
     try:
         schema.validate(table, lazy=True)
@@ -756,8 +831,9 @@ def validate_table(frame: pd.DataFrame, schema: pa.DataFrameSchema,
     return table
 
 
-def parse_engagement_events(frame: pd.DataFrame, source: str = "<engagement events>",
-                            today: date | None = None) -> pd.DataFrame:
+def parse_engagement_events(
+    frame: pd.DataFrame, source: str = "<engagement events>", today: date | None = None
+) -> pd.DataFrame:
     """Validate an engagement-events text table and return it typed.
 
     Parameters
@@ -776,9 +852,14 @@ def parse_engagement_events(frame: pd.DataFrame, source: str = "<engagement even
         date is the first of its month; an empty ``date_end`` is ``NaT``);
         other columns stay text.
     """
-    table = validate_table(frame, ENGAGEMENT_SCHEMA, ENGAGEMENT_COLUMNS, source,
-                           ENGAGEMENT_ROW_RULES + (_future_rule("date_start", today, use_end=False),
-                                                   _sources_not_in_future(today)))
+    table = validate_table(
+        frame,
+        ENGAGEMENT_SCHEMA,
+        ENGAGEMENT_COLUMNS,
+        source,
+        ENGAGEMENT_ROW_RULES
+        + (_future_rule("date_start", today, use_end=False), _sources_not_in_future(today)),
+    )
     table["date_start"] = table["date_start"].map(_to_start)
     table["date_end"] = table["date_end"].map(lambda t: _to_end(t) if t else pd.NaT)
     table["date_end"] = pd.to_datetime(table["date_end"])
@@ -786,8 +867,9 @@ def parse_engagement_events(frame: pd.DataFrame, source: str = "<engagement even
     return table.reset_index(drop=True)
 
 
-def parse_violence_figures(frame: pd.DataFrame, source: str = "<violence figures>",
-                           today: date | None = None) -> pd.DataFrame:
+def parse_violence_figures(
+    frame: pd.DataFrame, source: str = "<violence figures>", today: date | None = None
+) -> pd.DataFrame:
     """Validate a violence-figures text table and return it typed.
 
     Parameters
@@ -804,9 +886,13 @@ def parse_violence_figures(frame: pd.DataFrame, source: str = "<violence figures
     pandas.DataFrame
         ``period_start``/``period_end`` as timestamps and ``value`` as int64.
     """
-    table = validate_table(frame, VIOLENCE_SCHEMA, VIOLENCE_COLUMNS, source,
-                           VIOLENCE_ROW_RULES + (_future_rule("period_end", today, use_end=True),
-                                                 _sources_not_in_future(today)))
+    table = validate_table(
+        frame,
+        VIOLENCE_SCHEMA,
+        VIOLENCE_COLUMNS,
+        source,
+        VIOLENCE_ROW_RULES + (_future_rule("period_end", today, use_end=True), _sources_not_in_future(today)),
+    )
     table["period_start"] = pd.to_datetime(table["period_start"], format="%Y-%m-%d")
     table["period_end"] = pd.to_datetime(table["period_end"], format="%Y-%m-%d")
     table["value"] = table["value"].str.strip().astype("int64")
@@ -820,8 +906,9 @@ def parse_article_claims(frame: pd.DataFrame, source: str = "<article claims>") 
     return table.reset_index(drop=True)
 
 
-def parse_engagement_aggregates(frame: pd.DataFrame, source: str = "<engagement aggregates>",
-                                today: date | None = None) -> pd.DataFrame:
+def parse_engagement_aggregates(
+    frame: pd.DataFrame, source: str = "<engagement aggregates>", today: date | None = None
+) -> pd.DataFrame:
     """Validate an engagement-aggregates text table and return it typed.
 
     Parameters
@@ -840,8 +927,13 @@ def parse_engagement_aggregates(frame: pd.DataFrame, source: str = "<engagement 
         as the last day of its month or day (timestamps), ``value`` as int64;
         other columns stay text.
     """
-    table = validate_table(frame, AGGREGATE_SCHEMA, AGGREGATE_COLUMNS, source,
-                           AGGREGATE_ROW_RULES + (_future_rule("period_end", today, use_end=True),))
+    table = validate_table(
+        frame,
+        AGGREGATE_SCHEMA,
+        AGGREGATE_COLUMNS,
+        source,
+        AGGREGATE_ROW_RULES + (_future_rule("period_end", today, use_end=True),),
+    )
     table["period_start"] = pd.to_datetime(table["period_start"].map(_to_start))
     table["period_end"] = pd.to_datetime(table["period_end"].map(_to_end))
     table["value"] = table["value"].str.strip().astype("int64")

@@ -89,8 +89,7 @@ class RegularSeries:
         if self.n_periods == 0:
             return f"{self.label}: no {unit}s in the requested window."
         first, last = self.values.index[0], self.values.index[-1]
-        text = (f"{self.label}: {self.n_observed} of {self.n_periods} {unit}s observed "
-                f"({first} to {last})")
+        text = f"{self.label}: {self.n_observed} of {self.n_periods} {unit}s observed ({first} to {last})"
         missing = self.missing_periods
         if missing:
             shown = ", ".join(missing[:12]) + (f" and {len(missing) - 12} more" if len(missing) > 12 else "")
@@ -148,11 +147,16 @@ def initiator_direction(initiator: str) -> str:
 # --------------------------------------------------------------------------
 
 
-def select_figures(figures: pd.DataFrame, source_org: str, measure: str,
-                   region: str = "Pakistan", actor: str = "") -> pd.DataFrame:
+def select_figures(
+    figures: pd.DataFrame, source_org: str, measure: str, region: str = "Pakistan", actor: str = ""
+) -> pd.DataFrame:
     """Rows of one source, measure, region and actor (never mixing sources)."""
-    mask = ((figures["source_org"] == source_org) & (figures["measure"] == measure)
-            & (figures["region"] == region) & (figures["actor"] == actor))
+    mask = (
+        (figures["source_org"] == source_org)
+        & (figures["measure"] == measure)
+        & (figures["region"] == region)
+        & (figures["actor"] == actor)
+    )
     return figures.loc[mask]
 
 
@@ -166,15 +170,28 @@ def _one_value_per_period(rows: pd.DataFrame, frequency: str) -> tuple[pd.Series
         values[period] = float(group["value"].iloc[0])
         distinct = sorted(set(group["value"].tolist()))
         if len(distinct) > 1:
-            conflicts.append({"period": str(period), "values": distinct,
-                              "figure_ids": group["figure_id"].tolist(),
-                              "used": int(group["value"].iloc[0])})
+            conflicts.append(
+                {
+                    "period": str(period),
+                    "values": distinct,
+                    "figure_ids": group["figure_id"].tolist(),
+                    "used": int(group["value"].iloc[0]),
+                }
+            )
     return pd.Series(values, dtype=float), pd.DataFrame(conflicts)
 
 
-def violence_series(figures: pd.DataFrame, source_org: str, measure: str, *,
-                    frequency: str = "M", start=None, end=None,
-                    region: str = "Pakistan", actor: str = "") -> RegularSeries:
+def violence_series(
+    figures: pd.DataFrame,
+    source_org: str,
+    measure: str,
+    *,
+    frequency: str = "M",
+    start=None,
+    end=None,
+    region: str = "Pakistan",
+    actor: str = "",
+) -> RegularSeries:
     """Regular series of one monitor's published figures for one measure.
 
     Parameters
@@ -211,8 +228,10 @@ def violence_series(figures: pd.DataFrame, source_org: str, measure: str, *,
         extent = by_period.index
         basis = f"{source_org}'s published monthly figures"
         if len(chosen) and (chosen["basis"] == "derived_from_events").all():
-            basis = (f"monthly totals the package derived from {source_org} events "
-                     "(zero where the file's coverage holds no matching event)")
+            basis = (
+                f"monthly totals the package derived from {source_org} events "
+                "(zero where the file's coverage holds no matching event)"
+            )
     else:
         quarterly = rows.loc[rows["granularity"] == "quarter"]
         monthly_rows = rows.loc[rows["granularity"] == "month"]
@@ -226,8 +245,10 @@ def violence_series(figures: pd.DataFrame, source_org: str, measure: str, *,
             complete = counts["count"] == 3
             by_period = counts.loc[complete, "sum"].astype(float)
             extent = counts.index  # quarters with any monthly figure
-            basis = (f"sum of {source_org}'s three monthly figures; a quarter with any "
-                     "month unpublished is missing")
+            basis = (
+                f"sum of {source_org}'s three monthly figures; a quarter with any "
+                "month unpublished is missing"
+            )
     start_p = to_period(start, frequency) or (extent.min() if len(extent) else None)
     end_p = to_period(end, frequency) or (extent.max() if len(extent) else None)
     if start_p is None or end_p is None:
@@ -238,8 +259,15 @@ def violence_series(figures: pd.DataFrame, source_org: str, measure: str, *,
     values.name = label
     if len(conflicts):
         conflicts = conflicts.loc[conflicts["period"].isin([str(p) for p in index])].reset_index(drop=True)
-    return RegularSeries(values=values, label=label, frequency=frequency, source=source_org,
-                         measure=measure, basis=basis, conflicts=conflicts)
+    return RegularSeries(
+        values=values,
+        label=label,
+        frequency=frequency,
+        source=source_org,
+        measure=measure,
+        basis=basis,
+        conflicts=conflicts,
+    )
 
 
 # --------------------------------------------------------------------------
@@ -266,9 +294,12 @@ def engagement_window(events: pd.DataFrame, frequency: str = "M") -> tuple[pd.Pe
     return q_first, q_last
 
 
-def filter_events(events: pd.DataFrame, event_types: Sequence[str] | None = None,
-                  categories: Sequence[str] | None = None,
-                  directions: Sequence[str] | None = None) -> pd.DataFrame:
+def filter_events(
+    events: pd.DataFrame,
+    event_types: Sequence[str] | None = None,
+    categories: Sequence[str] | None = None,
+    directions: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """Events of the given types, categories and directions (``None`` = all).
 
     Raises
@@ -276,9 +307,11 @@ def filter_events(events: pd.DataFrame, event_types: Sequence[str] | None = None
     ValueError
         On a type, category or direction outside the vocabulary.
     """
-    for name, given, allowed in (("event_types", event_types, EVENT_TYPES),
-                                 ("categories", categories, EVENT_CATEGORIES),
-                                 ("directions", directions, DIRECTIONS)):
+    for name, given, allowed in (
+        ("event_types", event_types, EVENT_TYPES),
+        ("categories", categories, EVENT_CATEGORIES),
+        ("directions", directions, DIRECTIONS),
+    ):
         unknown = sorted(set(given or ()) - set(allowed))
         if unknown:
             raise ValueError(f"{name}: unknown value(s) {unknown}; allowed: {list(allowed)}")
@@ -300,12 +333,19 @@ def is_gdelt_counts(table: pd.DataFrame) -> bool:
     return table.attrs.get("kind") == "counts" or set(COUNT_COLUMNS) <= set(table.columns)
 
 
-def engagement_counts(events: pd.DataFrame, *, frequency: str = "M",
-                      event_types: Sequence[str] | None = None,
-                      categories: Sequence[str] | None = None,
-                      directions: Sequence[str] | None = None,
-                      start=None, end=None, label: str | None = None,
-                      normalise: bool = False, measure: str = "events") -> RegularSeries:
+def engagement_counts(
+    events: pd.DataFrame,
+    *,
+    frequency: str = "M",
+    event_types: Sequence[str] | None = None,
+    categories: Sequence[str] | None = None,
+    directions: Sequence[str] | None = None,
+    start=None,
+    end=None,
+    label: str | None = None,
+    normalise: bool = False,
+    measure: str = "events",
+) -> RegularSeries:
     """Count events per period, zero allowed inside the log's coverage window.
 
     Parameters
@@ -333,13 +373,22 @@ def engagement_counts(events: pd.DataFrame, *, frequency: str = "M",
     RegularSeries
     """
     if is_gdelt_counts(events):
-        return gdelt_engagement_counts(events, frequency=frequency, event_types=event_types,
-                                       categories=categories, directions=directions,
-                                       start=start, end=end, label=label,
-                                       normalise=normalise, measure=measure)
+        return gdelt_engagement_counts(
+            events,
+            frequency=frequency,
+            event_types=event_types,
+            categories=categories,
+            directions=directions,
+            start=start,
+            end=end,
+            label=label,
+            normalise=normalise,
+            measure=measure,
+        )
     if normalise or measure != "events":
-        raise ValueError("normalise and measure apply to GDELT counts tables only; "
-                         "the engagement log is counted as events")
+        raise ValueError(
+            "normalise and measure apply to GDELT counts tables only; the engagement log is counted as events"
+        )
     _check_frequency(frequency)
     win_start, win_end = engagement_window(events, frequency)
     selected = filter_events(events, event_types, categories, directions)
@@ -360,18 +409,32 @@ def engagement_counts(events: pd.DataFrame, *, frequency: str = "M",
         what += " (" + ", ".join(directions) + ")"
     label = label or what
     counts.name = label
-    return RegularSeries(values=counts, label=label, frequency=frequency,
-                         source="engagement log", measure="events",
-                         basis=(f"count of logged events per {FREQUENCIES[frequency]} inside the "
-                                f"log's coverage window {win_start} to {win_end}"))
+    return RegularSeries(
+        values=counts,
+        label=label,
+        frequency=frequency,
+        source="engagement log",
+        measure="events",
+        basis=(
+            f"count of logged events per {FREQUENCIES[frequency]} inside the "
+            f"log's coverage window {win_start} to {win_end}"
+        ),
+    )
 
 
-def gdelt_engagement_counts(table: pd.DataFrame, *, frequency: str = "M",
-                            event_types: Sequence[str] | None = None,
-                            categories: Sequence[str] | None = None,
-                            directions: Sequence[str] | None = None,
-                            start=None, end=None, label: str | None = None,
-                            normalise: bool = False, measure: str = "events") -> RegularSeries:
+def gdelt_engagement_counts(
+    table: pd.DataFrame,
+    *,
+    frequency: str = "M",
+    event_types: Sequence[str] | None = None,
+    categories: Sequence[str] | None = None,
+    directions: Sequence[str] | None = None,
+    start=None,
+    end=None,
+    label: str | None = None,
+    normalise: bool = False,
+    measure: str = "events",
+) -> RegularSeries:
     """Engagement series from the GDELT monthly counts table.
 
     Parameters
@@ -413,13 +476,16 @@ def gdelt_engagement_counts(table: pd.DataFrame, *, frequency: str = "M",
         raise ValueError(f"measure must be one of {list(allowed_measures)}; got {measure!r}")
     types = tuple(dict.fromkeys(table["event_type"]))
     cats = tuple(dict.fromkeys(table["category"]))
-    for name, given, allowed in (("event_types", event_types, types),
-                                 ("categories", categories, cats),
-                                 ("directions", directions, gdelt.DIRECTIONS)):
+    for name, given, allowed in (
+        ("event_types", event_types, types),
+        ("categories", categories, cats),
+        ("directions", directions, gdelt.DIRECTIONS),
+    ):
         unknown = sorted(set(given or ()) - set(allowed))
         if unknown:
-            raise ValueError(f"{name}: unknown value(s) {unknown} for a GDELT counts table; "
-                             f"allowed: {list(allowed)}")
+            raise ValueError(
+                f"{name}: unknown value(s) {unknown} for a GDELT counts table; allowed: {list(allowed)}"
+            )
     if table.empty:
         raise ValueError("the GDELT counts table is empty; no coverage window")
     rows = table
@@ -434,26 +500,39 @@ def gdelt_engagement_counts(table: pd.DataFrame, *, frequency: str = "M",
     months = pd.PeriodIndex(pd.to_datetime(table["month"]), freq="M")
     first, last = months.min(), months.max()
     full = period_index(first, last, "M")
-    numerator = (rows.groupby(pd.PeriodIndex(pd.to_datetime(rows["month"]), freq="M"))[measure]
-                 .sum().reindex(full, fill_value=0).astype(float))
-    totals = table.loc[(table["event_type"] == gdelt.ALL_EVENTS)
-                       & table["direction"].isin(chosen_directions)]
-    denominator = (totals.groupby(pd.PeriodIndex(pd.to_datetime(totals["month"]), freq="M"))
-                   ["events"].sum().reindex(full, fill_value=0).astype(float))
+    numerator = (
+        rows.groupby(pd.PeriodIndex(pd.to_datetime(rows["month"]), freq="M"))[measure]
+        .sum()
+        .reindex(full, fill_value=0)
+        .astype(float)
+    )
+    totals = table.loc[(table["event_type"] == gdelt.ALL_EVENTS) & table["direction"].isin(chosen_directions)]
+    denominator = (
+        totals.groupby(pd.PeriodIndex(pd.to_datetime(totals["month"]), freq="M"))["events"]
+        .sum()
+        .reindex(full, fill_value=0)
+        .astype(float)
+    )
     if frequency == "Q":
         quarters = full.asfreq("Q")
         complete = pd.Series(1, index=full).groupby(quarters).sum() == 3
         numerator = numerator.groupby(quarters).sum()[complete]
         denominator = denominator.groupby(quarters).sum()[complete]
-        win_start, win_end = ((complete.index[complete].min(), complete.index[complete].max())
-                              if complete.any() else (None, None))
+        win_start, win_end = (
+            (complete.index[complete].min(), complete.index[complete].max())
+            if complete.any()
+            else (None, None)
+        )
     else:
         win_start, win_end = first, last
     values = numerator / denominator.where(denominator > 0) if normalise else numerator
     start_p = to_period(start, frequency) or win_start
     end_p = to_period(end, frequency) or win_end
-    index = (period_index(start_p, end_p, frequency) if start_p is not None and end_p is not None
-             else pd.PeriodIndex([], freq=frequency))
+    index = (
+        period_index(start_p, end_p, frequency)
+        if start_p is not None and end_p is not None
+        else pd.PeriodIndex([], freq=frequency)
+    )
     values = values.reindex(index).astype(float)  # outside the coverage: NaN
     source = table.attrs.get("source", "GDELT")
     if event_types:
@@ -472,13 +551,21 @@ def gdelt_engagement_counts(table: pd.DataFrame, *, frequency: str = "M",
     label = label or what
     values.name = label
     unit = FREQUENCIES[frequency]
-    basis = (f"{measure.replace('_', ' ')} of {source} Pakistan–Afghanistan dyad events per {unit} "
-             f"(CAMEO codes mapped by the package's table) inside the files' coverage "
-             f"{first} to {last}")
+    basis = (
+        f"{measure.replace('_', ' ')} of {source} Pakistan–Afghanistan dyad events per {unit} "
+        f"(CAMEO codes mapped by the package's table) inside the files' coverage "
+        f"{first} to {last}"
+    )
     if normalise:
         basis += ", divided by all dyad events in the same directions and period"
-    return RegularSeries(values=values, label=label, frequency=frequency,
-                         source=f"{source} (derived)", measure=measure, basis=basis)
+    return RegularSeries(
+        values=values,
+        label=label,
+        frequency=frequency,
+        source=f"{source} (derived)",
+        measure=measure,
+        basis=basis,
+    )
 
 
 def align(first: RegularSeries, second: RegularSeries) -> pd.DataFrame:
@@ -536,12 +623,15 @@ def as_period_series(data: RegularSeries | pd.Series, name: str | None = None) -
     index = values.index
     if isinstance(index, pd.DatetimeIndex):
         if not (index == index.to_period("M").to_timestamp()).all():
-            raise ValueError("a DatetimeIndex must hold month starts (YYYY-MM-01); "
-                             "pass a PeriodIndex for other frequencies")
+            raise ValueError(
+                "a DatetimeIndex must hold month starts (YYYY-MM-01); "
+                "pass a PeriodIndex for other frequencies"
+            )
         values = values.set_axis(index.to_period("M"))
     elif not isinstance(index, pd.PeriodIndex):
-        raise TypeError("expected a PeriodIndex or a DatetimeIndex of month starts; "
-                        f"got {type(index).__name__}")
+        raise TypeError(
+            f"expected a PeriodIndex or a DatetimeIndex of month starts; got {type(index).__name__}"
+        )
     if values.index.has_duplicates:
         raise ValueError("the index has duplicate periods")
     values = values.sort_index()
@@ -569,11 +659,16 @@ def longest_observed_run(frame: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.S
             if i - start >= best_len:
                 best_start, best_len = start, i - start
             start = None
-    return frame.iloc[best_start:best_start + best_len]
+    return frame.iloc[best_start : best_start + best_len]
 
 
-def event_periods(events: pd.DataFrame, event_types: Sequence[str] | None = None, *,
-                  directions: Sequence[str] | None = None, frequency: str = "M") -> list[pd.Period]:
+def event_periods(
+    events: pd.DataFrame,
+    event_types: Sequence[str] | None = None,
+    *,
+    directions: Sequence[str] | None = None,
+    frequency: str = "M",
+) -> list[pd.Period]:
     """Periods of the events of the given types (one entry per event, repeats kept).
 
     Parameters
@@ -602,8 +697,9 @@ def event_periods(events: pd.DataFrame, event_types: Sequence[str] | None = None
 DEFAULT_VIOLENCE_SOURCE = "PICSS"
 
 
-def resolve_violence_selection(figures: pd.DataFrame, source_org: str = "",
-                               measure: str = "attacks") -> dict[str, str]:
+def resolve_violence_selection(
+    figures: pd.DataFrame, source_org: str = "", measure: str = "attacks"
+) -> dict[str, str]:
     """The source and measure a report uses, checked against the data.
 
     Parameters
@@ -638,18 +734,27 @@ def resolve_violence_selection(figures: pd.DataFrame, source_org: str = "",
         elif len(sources) == 1:
             source_org = sources[0]
         else:
-            raise ValueError(f"several sources in the data ({', '.join(sources)}); "
-                             "set violence_source to one of them")
+            raise ValueError(
+                f"several sources in the data ({', '.join(sources)}); set violence_source to one of them"
+            )
     if source_org not in sources:
-        raise ValueError(f"violence_source {source_org!r} is not in the data; sources: {', '.join(sources) or 'none'}")
+        raise ValueError(
+            f"violence_source {source_org!r} is not in the data; sources: {', '.join(sources) or 'none'}"
+        )
     rows = figures.loc[figures["source_org"] == source_org]
     measures = sorted(rows["measure"].unique())
-    if measure not in measures and measure == "attacks" and "events" in measures \
-            and (rows["basis"] == "derived_from_events").all():
+    if (
+        measure not in measures
+        and measure == "attacks"
+        and "events" in measures
+        and (rows["basis"] == "derived_from_events").all()
+    ):
         measure = "events"
     if measure not in measures:
-        raise ValueError(f"violence_measure {measure!r} is not published by {source_org} in the data; "
-                         f"measures: {', '.join(measures)}")
+        raise ValueError(
+            f"violence_measure {measure!r} is not published by {source_org} in the data; "
+            f"measures: {', '.join(measures)}"
+        )
     breakdowns = rows.loc[rows["measure"] == measure, ["region", "actor"]].drop_duplicates()
     national = (breakdowns["region"] == "Pakistan") & (breakdowns["actor"] == "")
     if national.any() or len(breakdowns) != 1:
@@ -726,12 +831,20 @@ def engagement_group_types(group: str, vocabulary: str = "log") -> tuple[str, ..
         raise ValueError(f"engagement group must be one of {list(ENGAGEMENT_GROUPS)}; got {group!r}")
     if vocabulary not in ("log", "gdelt"):
         raise ValueError(f"vocabulary must be 'log' or 'gdelt'; got {vocabulary!r}")
-    return tuple(t for v, t, g, _ in ENGAGEMENT_GROUP_ROWS
-                 if v == vocabulary and (group == "all" or g == group))
+    return tuple(
+        t for v, t, g, _ in ENGAGEMENT_GROUP_ROWS if v == vocabulary and (group == "all" or g == group)
+    )
 
 
-def engagement_group_counts(events: pd.DataFrame, group: str, *, frequency: str = "M",
-                            directions: Sequence[str] | None = None, start=None, end=None) -> RegularSeries:
+def engagement_group_counts(
+    events: pd.DataFrame,
+    group: str,
+    *,
+    frequency: str = "M",
+    directions: Sequence[str] | None = None,
+    start=None,
+    end=None,
+) -> RegularSeries:
     """Engagement counts of one group (:func:`engagement_group_types`), per period.
 
     Works on the reference log and on the GDELT counts table (its own types).
@@ -742,13 +855,23 @@ def engagement_group_counts(events: pd.DataFrame, group: str, *, frequency: str 
     types = engagement_group_types(group, vocabulary)
     if vocabulary == "gdelt":
         types = tuple(t for t in types if t in set(events["event_type"]))
-    words = {"proactive": "proactive diplomacy", "reactive": "reactive acts",
-             "all": "proactive and reactive engagement"}[group]
+    words = {
+        "proactive": "proactive diplomacy",
+        "reactive": "reactive acts",
+        "all": "proactive and reactive engagement",
+    }[group]
     label = words + (" (" + ", ".join(directions) + ")" if directions else "")
     if vocabulary == "gdelt":
         label = f"{events.attrs.get('source', 'GDELT')} {label}"
-    return engagement_counts(events, frequency=frequency, event_types=list(types),
-                             directions=directions, start=start, end=end, label=label)
+    return engagement_counts(
+        events,
+        frequency=frequency,
+        event_types=list(types),
+        directions=directions,
+        start=start,
+        end=end,
+        label=label,
+    )
 
 
 def directed_group_table(events: pd.DataFrame) -> pd.DataFrame:
@@ -766,9 +889,16 @@ def directed_group_table(events: pd.DataFrame) -> pd.DataFrame:
     lookup.update({t: "cross-border violence" for t in CROSS_BORDER_TYPES})
     group = events["event_type"].map(lambda t: lookup.get(t, "other"))
     direction = events["initiator"].map(initiator_direction)
-    table = pd.crosstab(group, direction).reindex(
-        index=["proactive", "reactive", "cross-border violence", "other"],
-        columns=list(DIRECTIONS), fill_value=0).fillna(0).astype(int)
+    table = (
+        pd.crosstab(group, direction)
+        .reindex(
+            index=["proactive", "reactive", "cross-border violence", "other"],
+            columns=list(DIRECTIONS),
+            fill_value=0,
+        )
+        .fillna(0)
+        .astype(int)
+    )
     table["total"] = table.sum(axis=1)
     table.index.name = "group"
     table.columns.name = None
@@ -789,16 +919,24 @@ def cross_border_counts(events: pd.DataFrame, *, frequency: str = "M", start=Non
         18x–20x are not mapped).
     """
     if is_gdelt_counts(events):
-        raise ValueError("a GDELT counts table holds no border clashes or airstrikes (CAMEO 18x-20x "
-                         "are not mapped); the cross-border series needs the engagement log")
-    series = engagement_counts(events, frequency=frequency, event_types=list(CROSS_BORDER_TYPES),
-                               start=start, end=end,
-                               label="cross-border violence (logged border clashes and airstrikes)")
+        raise ValueError(
+            "a GDELT counts table holds no border clashes or airstrikes (CAMEO 18x-20x "
+            "are not mapped); the cross-border series needs the engagement log"
+        )
+    series = engagement_counts(
+        events,
+        frequency=frequency,
+        event_types=list(CROSS_BORDER_TYPES),
+        start=start,
+        end=end,
+        label="cross-border violence (logged border clashes and airstrikes)",
+    )
     return series
 
 
-def border_region_series(figures: pd.DataFrame, source_org: str, measure: str, *,
-                         frequency: str = "M", start=None, end=None) -> list[RegularSeries]:
+def border_region_series(
+    figures: pd.DataFrame, source_org: str, measure: str, *, frequency: str = "M", start=None, end=None
+) -> list[RegularSeries]:
     """The monitor's published series for each border region it reports.
 
     Border regions are recognised by :func:`analysis.breakdowns.border_region`
@@ -813,22 +951,31 @@ def border_region_series(figures: pd.DataFrame, source_org: str, measure: str, *
     """
     from analysis.breakdowns import border_region
 
-    rows = figures.loc[(figures["source_org"] == source_org) & (figures["measure"] == measure)
-                       & (figures["actor"] == "")]
+    rows = figures.loc[
+        (figures["source_org"] == source_org) & (figures["measure"] == measure) & (figures["actor"] == "")
+    ]
     regions = sorted(r for r in rows["region"].unique() if border_region(r))
     out = []
     for region in regions:
-        found = violence_series(figures, source_org, measure, frequency=frequency, start=start,
-                                end=end, region=region, actor="")
+        found = violence_series(
+            figures, source_org, measure, frequency=frequency, start=start, end=end, region=region, actor=""
+        )
         label = f"{found.label} ({region})"
         out.append(replace(found, label=label, values=found.values.rename(label)))
     return out
 
 
-def engagement_selection(events: pd.DataFrame, group: str, *, event_types: Sequence[str] | None = None,
-                         categories: Sequence[str] | None = None,
-                         directions: Sequence[str] | None = None, frequency: str = "M",
-                         start=None, end=None) -> RegularSeries:
+def engagement_selection(
+    events: pd.DataFrame,
+    group: str,
+    *,
+    event_types: Sequence[str] | None = None,
+    categories: Sequence[str] | None = None,
+    directions: Sequence[str] | None = None,
+    frequency: str = "M",
+    start=None,
+    end=None,
+) -> RegularSeries:
     """The engagement series a report asks for: a group, or ``"custom"`` types and categories.
 
     Parameters
@@ -843,8 +990,15 @@ def engagement_selection(events: pd.DataFrame, group: str, *, event_types: Seque
         As in :func:`engagement_counts`.
     """
     if group == "custom":
-        return engagement_counts(events, frequency=frequency, event_types=event_types or None,
-                                 categories=None if event_types else (categories or None),
-                                 directions=directions or None, start=start, end=end)
-    return engagement_group_counts(events, group, frequency=frequency, directions=directions or None,
-                                   start=start, end=end)
+        return engagement_counts(
+            events,
+            frequency=frequency,
+            event_types=event_types or None,
+            categories=None if event_types else (categories or None),
+            directions=directions or None,
+            start=start,
+            end=end,
+        )
+    return engagement_group_counts(
+        events, group, frequency=frequency, directions=directions or None, start=start, end=end
+    )

@@ -47,16 +47,17 @@ class Design:
 
     n: int = 130
     break_at: int = 80
-    violence_log_mean: float = 2.5     # about 12 events a month before the break
-    engagement_log_mean: float = 1.5   # about 4.5 events a month
-    persistence: float = 0.3           # own-lag coefficient on log1p counts
-    shift: float = 0.7                 # log-scale level shift at the break (about x2)
-    effect: float = 0.6                # cross effect at lag 1 in scenarios a and b
+    violence_log_mean: float = 2.5  # about 12 events a month before the break
+    engagement_log_mean: float = 1.5  # about 4.5 events a month
+    persistence: float = 0.3  # own-lag coefficient on log1p counts
+    shift: float = 0.7  # log-scale level shift at the break (about x2)
+    effect: float = 0.6  # cross effect at lag 1 in scenarios a and b
     start: str = "2010-01"
 
 
-def simulate_pair(scenario: str, design: Design = Design(), *, reps: int = 1,
-                  seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def simulate_pair(
+    scenario: str, design: Design = Design(), *, reps: int = 1, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Simulate ``reps`` independent pairs (engagement, violence), vectorised over reps.
 
     Returns
@@ -101,7 +102,9 @@ def break_date(design: Design = Design()) -> str:
     return str(pd.Period(design.start, freq="M") + design.break_at)[:7] + "-01"
 
 
-def naive_lagged_correlation(engagement: np.ndarray, violence: np.ndarray, lag: int = 1) -> tuple[float, float]:
+def naive_lagged_correlation(
+    engagement: np.ndarray, violence: np.ndarray, lag: int = 1
+) -> tuple[float, float]:
     """The naive check the package does NOT use: Pearson p-values of
     ``corr(engagement[t], violence[t+lag])`` and ``corr(violence[t], engagement[t+lag])``,
     with no break terms and no prewhitening."""
@@ -110,8 +113,15 @@ def naive_lagged_correlation(engagement: np.ndarray, violence: np.ndarray, lag: 
     return float(p1), float(p2)
 
 
-def granger_study(scenario: str, design: Design = Design(), *, reps: int = 200, seed: int = 1,
-                  alpha: float = 0.05, maxlags: int = 4) -> dict:
+def granger_study(
+    scenario: str,
+    design: Design = Design(),
+    *,
+    reps: int = 200,
+    seed: int = 1,
+    alpha: float = 0.05,
+    maxlags: int = 4,
+) -> dict:
     """Rejection rates of the VAR Granger tests (:func:`analysis.relations.granger_both_ways`
     with ``method="var"``) over replications.
 
@@ -134,9 +144,13 @@ def granger_study(scenario: str, design: Design = Design(), *, reps: int = 200, 
     e_to_v = v_to_e = either = either_raw = naive = refused = 0
     for i in range(reps):
         try:
-            table = granger_both_ways(as_series(engagement[i], "engagement", design),
-                                      as_series(violence[i], "violence", design),
-                                      break_date=brk, maxlags=maxlags, method="var")
+            table = granger_both_ways(
+                as_series(engagement[i], "engagement", design),
+                as_series(violence[i], "violence", design),
+                break_date=brk,
+                maxlags=maxlags,
+                method="var",
+            )
         except InsufficientData:
             refused += 1
             continue
@@ -150,14 +164,29 @@ def granger_study(scenario: str, design: Design = Design(), *, reps: int = 200, 
         naive += min(naive_lagged_correlation(engagement[i], violence[i])) <= alpha
     fitted = reps - refused
     share = (lambda k: k / fitted) if fitted else (lambda k: float("nan"))
-    return {"scenario": scenario, "description": SCENARIOS[scenario], "reps": reps, "n": design.n,
-            "engagement_causes_violence": share(e_to_v), "violence_causes_engagement": share(v_to_e),
-            "either_direction": share(either), "either_direction_raw_p": share(either_raw),
-            "naive_either_direction": share(naive), "refused": refused}
+    return {
+        "scenario": scenario,
+        "description": SCENARIOS[scenario],
+        "reps": reps,
+        "n": design.n,
+        "engagement_causes_violence": share(e_to_v),
+        "violence_causes_engagement": share(v_to_e),
+        "either_direction": share(either),
+        "either_direction_raw_p": share(either_raw),
+        "naive_either_direction": share(naive),
+        "refused": refused,
+    }
 
 
-def simulate_counts_with_break(design: Design = Design(), *, irr: float = 2.0, alpha: float = 0.3,
-                               trend: float = 0.003, reps: int = 1, seed: int = 0) -> np.ndarray:
+def simulate_counts_with_break(
+    design: Design = Design(),
+    *,
+    irr: float = 2.0,
+    alpha: float = 0.3,
+    trend: float = 0.003,
+    reps: int = 1,
+    seed: int = 0,
+) -> np.ndarray:
     """Negative-binomial (NB2) monthly counts with trend, month effects and a level change.
 
     ``log mu_t = violence_log_mean + trend t + log(irr) after_t + 0.15 sin(2 pi month / 12)``,
@@ -170,16 +199,21 @@ def simulate_counts_with_break(design: Design = Design(), *, irr: float = 2.0, a
     """
     rng = np.random.default_rng(seed)
     t = np.arange(design.n)
-    months = (pd.period_range(design.start, periods=design.n, freq="M").month.to_numpy() - 1)
-    log_mu = (design.violence_log_mean + trend * t + np.log(irr) * (t >= design.break_at)
-              + 0.15 * np.sin(2 * np.pi * months / 12))
+    months = pd.period_range(design.start, periods=design.n, freq="M").month.to_numpy() - 1
+    log_mu = (
+        design.violence_log_mean
+        + trend * t
+        + np.log(irr) * (t >= design.break_at)
+        + 0.15 * np.sin(2 * np.pi * months / 12)
+    )
     mu = np.exp(log_mu)
     gamma = rng.gamma(shape=1 / alpha, scale=alpha, size=(reps, design.n))
     return rng.poisson(mu * gamma).astype(float)
 
 
-def count_model_study(design: Design = Design(), *, irr: float = 2.0, alpha: float = 0.3,
-                      reps: int = 200, seed: int = 2) -> dict:
+def count_model_study(
+    design: Design = Design(), *, irr: float = 2.0, alpha: float = 0.3, reps: int = 200, seed: int = 2
+) -> dict:
     """Coverage of the level-change IRR interval and the accuracy of alpha.
 
     Returns
@@ -200,10 +234,16 @@ def count_model_study(design: Design = Design(), *, irr: float = 2.0, alpha: flo
         irrs.append(row["irr"])
         alphas.append(result.alpha)
     alphas = np.array(alphas)
-    return {"reps": reps, "n": design.n, "true_irr": irr, "coverage": covered / reps,
-            "median_irr": float(np.median(irrs)), "true_alpha": alpha,
-            "median_alpha": float(np.median(alphas)),
-            "alpha_relative_error": float(np.median(np.abs(alphas - alpha) / alpha))}
+    return {
+        "reps": reps,
+        "n": design.n,
+        "true_irr": irr,
+        "coverage": covered / reps,
+        "median_irr": float(np.median(irrs)),
+        "true_alpha": alpha,
+        "median_alpha": float(np.median(alphas)),
+        "alpha_relative_error": float(np.median(np.abs(alphas - alpha) / alpha)),
+    }
 
 
 def design_for(n: int, base: Design = Design()) -> Design:
@@ -229,14 +269,20 @@ def validation_table(sizes, *, reps: int = 200, seed: int = 1, scenarios: str = 
         for scenario in scenarios:
             study = granger_study(scenario, design, reps=reps, seed=seed)
             if scenario == "a":
-                reading = (f"power {study['violence_causes_engagement']:.2f} (true direction); "
-                           f"false direction {study['engagement_causes_violence']:.2f}")
+                reading = (
+                    f"power {study['violence_causes_engagement']:.2f} (true direction); "
+                    f"false direction {study['engagement_causes_violence']:.2f}"
+                )
             elif scenario == "b":
-                reading = (f"power {study['engagement_causes_violence']:.2f} (true direction); "
-                           f"false direction {study['violence_causes_engagement']:.2f}")
+                reading = (
+                    f"power {study['engagement_causes_violence']:.2f} (true direction); "
+                    f"false direction {study['violence_causes_engagement']:.2f}"
+                )
             else:
-                reading = (f"size {study['either_direction']:.2f} (either direction); naive lagged "
-                           f"correlation {study['naive_either_direction']:.2f}")
+                reading = (
+                    f"size {study['either_direction']:.2f} (either direction); naive lagged "
+                    f"correlation {study['naive_either_direction']:.2f}"
+                )
             rows.append({**study, "break_at": design.break_at, "reading": reading})
     return pd.DataFrame(rows)
 
@@ -326,8 +372,12 @@ def _deterministic_log_mean(design: ShapedDesign, which: str) -> np.ndarray:
     after = t >= design.break_at
     months = design.index().month.to_numpy() - 1
     base, level, slope = (getattr(design, f"{which}_{part}") for part in ("log_mean", "level", "slope"))
-    return (base + level * after + slope * np.where(after, t - design.break_at, 0.0)
-            + design.seasonal * np.sin(2 * np.pi * months / 12))
+    return (
+        base
+        + level * after
+        + slope * np.where(after, t - design.break_at, 0.0)
+        + design.seasonal * np.sin(2 * np.pi * months / 12)
+    )
 
 
 def _draw_counts(rng: np.random.Generator, mu: np.ndarray, alpha: float) -> np.ndarray:
@@ -336,8 +386,9 @@ def _draw_counts(rng: np.random.Generator, mu: np.ndarray, alpha: float) -> np.n
     return rng.poisson(mu * rng.gamma(shape=1 / alpha, scale=alpha, size=mu.shape)).astype(float)
 
 
-def simulate_shaped_pair(scenario: str, design: ShapedDesign = ShapedDesign(), *, effect: float = 0.0,
-                         reps: int = 1, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def simulate_shaped_pair(
+    scenario: str, design: ShapedDesign = ShapedDesign(), *, effect: float = 0.0, reps: int = 1, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Simulate ``reps`` pairs (engagement, violence) shaped like the bundled data.
 
     SIMULATED DATA: label results with :data:`SIMULATED_LABEL`.
@@ -396,8 +447,9 @@ def shaped_series(values: np.ndarray, name: str, design: ShapedDesign = ShapedDe
     return pd.Series(np.asarray(values, dtype=float), index=design.index(), name=name)
 
 
-def shaped_design_from(violence, engagement=None, *, break_date: str = "2021-08-15",
-                       base: ShapedDesign = ShapedDesign()) -> ShapedDesign:
+def shaped_design_from(
+    violence, engagement=None, *, break_date: str = "2021-08-15", base: ShapedDesign = ShapedDesign()
+) -> ShapedDesign:
     """The design with the length, start, break and gap pattern of real series.
 
     Parameters
@@ -423,22 +475,32 @@ def shaped_design_from(violence, engagement=None, *, break_date: str = "2021-08-
     if engagement is not None:
         other = as_period_series(engagement).reindex(index)
         engagement_gaps = tuple(int(i) for i in np.flatnonzero(other.isna().to_numpy()))
-    return replace(base, n=len(index), start=str(index[0]), break_at=break_at,
-                   violence_gaps=tuple(int(i) for i in np.flatnonzero(values.isna().to_numpy())),
-                   engagement_gaps=engagement_gaps)
+    return replace(
+        base,
+        n=len(index),
+        start=str(index[0]),
+        break_at=break_at,
+        violence_gaps=tuple(int(i) for i in np.flatnonzero(values.isna().to_numpy())),
+        engagement_gaps=engagement_gaps,
+    )
 
 
 #: Published PICSS totals over spans containing a missing month of the bundled
 #: attacks series, as (first, last) month offsets from 2020-01: the 2020 and 2021
 #: years, 2023-H1, 2023-01..2023-11, the 2023 year and the 2024 year
 #: (``analysis.consistency.published_spans``; checked in ``tests/test_statespace.py``).
-BUNDLED_TOTAL_SPANS: tuple[tuple[int, int], ...] = ((0, 11), (12, 23), (36, 41), (36, 46), (36, 47),
-                                                    (48, 59))
+BUNDLED_TOTAL_SPANS: tuple[tuple[int, int], ...] = ((0, 11), (12, 23), (36, 41), (36, 46), (36, 47), (48, 59))
 
 
-def simulate_shaped_pair_with_totals(scenario: str, design: ShapedDesign = ShapedDesign(), *,
-                                     effect: float = 0.0, reps: int = 1, seed: int = 0,
-                                     spans: tuple[tuple[int, int], ...] = BUNDLED_TOTAL_SPANS):
+def simulate_shaped_pair_with_totals(
+    scenario: str,
+    design: ShapedDesign = ShapedDesign(),
+    *,
+    effect: float = 0.0,
+    reps: int = 1,
+    seed: int = 0,
+    spans: tuple[tuple[int, int], ...] = BUNDLED_TOTAL_SPANS,
+):
     """:func:`simulate_shaped_pair` plus the complete violence and its totals over ``spans``.
 
     SIMULATED DATA: label results with :data:`SIMULATED_LABEL`.
@@ -470,8 +532,14 @@ def simulate_shaped_pair_with_totals(scenario: str, design: ShapedDesign = Shape
         for first, last in spans:
             if not 0 <= first <= last < design.n:
                 raise ValueError(f"span ({first}, {last}) lies outside the {design.n} months")
-            rows.append({"rep": rep, "period_start": index[first], "period_end": index[last],
-                         "value": float(full[rep, first:last + 1].sum())})
+            rows.append(
+                {
+                    "rep": rep,
+                    "period_start": index[first],
+                    "period_end": index[last],
+                    "value": float(full[rep, first : last + 1].sum()),
+                }
+            )
     return engagement, violence, full, pd.DataFrame(rows)
 
 
@@ -513,8 +581,10 @@ def minimum_detectable_effect(effects, power, target: float = 0.8) -> float:
 def _shaped_pairs(scenario: str, design: ShapedDesign, effect: float, reps: int, seed: int):
     engagement, violence = simulate_shaped_pair(scenario, design, effect=effect, reps=reps, seed=seed)
     for i in range(reps):
-        yield (shaped_series(engagement[i], "engagement", design),
-               shaped_series(violence[i], "violence", design))
+        yield (
+            shaped_series(engagement[i], "engagement", design),
+            shaped_series(violence[i], "violence", design),
+        )
 
 
 def _rate(hits: list) -> tuple[float, int]:
@@ -522,8 +592,7 @@ def _rate(hits: list) -> tuple[float, int]:
     return (float(np.mean(fitted)) if fitted else float("nan")), len(hits) - len(fitted)
 
 
-def _pair_rejections(test, scenario: str, design: ShapedDesign, effect: float, reps: int,
-                     seed: int) -> dict:
+def _pair_rejections(test, scenario: str, design: ShapedDesign, effect: float, reps: int, seed: int) -> dict:
     """Run ``test(engagement, violence, break_date) -> dict of bool`` over
     simulated pairs; a refusal counts as no fit (``None``)."""
     hits: dict[str, list] = {}
@@ -545,8 +614,11 @@ def _granger_primary(alpha: float, **options):
         from analysis.relations import granger_both_ways
 
         table = granger_both_ways(engagement, violence, break_date=brk, **options).set_index("cause")
-        return {"engagement_to_violence": table.loc["engagement", "p_value"] <= alpha,
-                "violence_to_engagement": table.loc["violence", "p_value"] <= alpha}
+        return {
+            "engagement_to_violence": table.loc["engagement", "p_value"] <= alpha,
+            "violence_to_engagement": table.loc["violence", "p_value"] <= alpha,
+        }
+
     return test
 
 
@@ -555,8 +627,11 @@ def _var_f(alpha: float, **options):
         from analysis.relations import lagged_f_tests
 
         table = lagged_f_tests(engagement, violence, break_date=brk, **options).set_index("cause")
-        return {"engagement_to_violence": table.loc["engagement", "p_value"] <= alpha,
-                "violence_to_engagement": table.loc["violence", "p_value"] <= alpha}
+        return {
+            "engagement_to_violence": table.loc["engagement", "p_value"] <= alpha,
+            "violence_to_engagement": table.loc["violence", "p_value"] <= alpha,
+        }
+
     return test
 
 
@@ -566,9 +641,12 @@ def _ccf(alpha: float, **options):
 
         table = prewhitened_ccf(engagement, violence, break_date=brk, **options)
         lag1 = table[(table["lag"] == 1)].set_index("cause")["q_value"]
-        return {"any_lag": (table["q_value"] <= alpha).any(),
-                "engagement_to_violence": lag1["engagement"] <= alpha,
-                "violence_to_engagement": lag1["violence"] <= alpha}
+        return {
+            "any_lag": (table["q_value"] <= alpha).any(),
+            "engagement_to_violence": lag1["engagement"] <= alpha,
+            "violence_to_engagement": lag1["violence"] <= alpha,
+        }
+
     return test
 
 
@@ -584,9 +662,11 @@ def _event_window(alpha: float, n_placebo: int = 1000, min_count: int = EVENT_MO
 
         counts = engagement.fillna(0).astype(int)
         periods = [p for p, c in counts.items() if c >= min_count for _ in range(int(c))]
-        result = event_window_test(violence, periods, k=1, n_placebo=n_placebo, n_boot=50,
-                                   seed=int(counts.sum()), **options)
+        result = event_window_test(
+            violence, periods, k=1, n_placebo=n_placebo, n_boot=50, seed=int(counts.sum()), **options
+        )
         return {"engagement_to_violence": result.p_value <= alpha}
+
     return test
 
 
@@ -596,12 +676,21 @@ def _spearman(alpha: float, transform: str):
         from analysis.series import RegularSeries
 
         def regular(values):
-            return RegularSeries(values=values, frequency="M", label=str(values.name),
-                                 source="simulated", measure="count", basis=SIMULATED_LABEL)
+            return RegularSeries(
+                values=values,
+                frequency="M",
+                label=str(values.name),
+                source="simulated",
+                measure="count",
+                basis=SIMULATED_LABEL,
+            )
+
         options = {"break_date": brk} if transform == "detrended" else {}
-        result = rank_association(regular(engagement), regular(violence), transform=transform,
-                                  n_boot=20, **options)
+        result = rank_association(
+            regular(engagement), regular(violence), transform=transform, n_boot=20, **options
+        )
         return {"either": result.p_value <= alpha}
+
     return test
 
 
@@ -610,9 +699,16 @@ def _violence_rows(design: ShapedDesign, reps: int, seed: int):
     return [shaped_series(violence[i], "violence", design) for i in range(reps)]
 
 
-def count_model_shaped_study(design: ShapedDesign = ShapedDesign(), *, reps: int = 100, seed: int = 2,
-                             level_effects=LEVEL_EFFECTS, alpha: float = 0.05, null_runs: bool = True,
-                             **options) -> dict:
+def count_model_shaped_study(
+    design: ShapedDesign = ShapedDesign(),
+    *,
+    reps: int = 100,
+    seed: int = 2,
+    level_effects=LEVEL_EFFECTS,
+    alpha: float = 0.05,
+    null_runs: bool = True,
+    **options,
+) -> dict:
     """The segmented count model at the shaped design (SIMULATED DATA).
 
     Coverage of the 95% interval of the level-change IRR (true value
@@ -642,9 +738,13 @@ def count_model_shaped_study(design: ShapedDesign = ShapedDesign(), *, reps: int
 
     truth = float(np.exp(design.violence_level))
     results = fits(design, reps, 0) if null_runs else []
-    covered = [r.term("level_change")["ci_low"] <= truth <= r.term("level_change")["ci_high"] for r in results]
+    covered = [
+        r.term("level_change")["ci_low"] <= truth <= r.term("level_change")["ci_high"] for r in results
+    ]
     null = fits(replace(design, violence_level=0.0), reps, 1) if null_runs else []
-    size = float(np.mean([r.term("level_change")["p_value"] <= alpha for r in null])) if null else float("nan")
+    size = (
+        float(np.mean([r.term("level_change")["p_value"] <= alpha for r in null])) if null else float("nan")
+    )
     power = {}
     for i, effect in enumerate(level_effects):
         runs = fits(replace(design, violence_level=effect), reps, 2 + i)
@@ -652,12 +752,19 @@ def count_model_shaped_study(design: ShapedDesign = ShapedDesign(), *, reps: int
     white = fits(replace(design, persistence=0.0), reps, 50) if null_runs else []
     lb_size = float(np.mean([r.ljung_box["p_value"] <= alpha for r in white])) if white else float("nan")
     coverage = float(np.mean(covered)) if covered else float("nan")
-    return {"coverage": coverage, "coverage_se": monte_carlo_se(coverage, len(covered)),
-            "size": size, "size_se": monte_carlo_se(size, len(null)), "power": power,
-            "mde": minimum_detectable_effect(list(power), list(power.values())),
-            "ljung_box_size": lb_size, "ljung_box_size_se": monte_carlo_se(lb_size, len(white)),
-            "ljung_box_lags": results[0].ljung_box["lags"] if results else None,
-            "n_observed": design.n - len(design.violence_gaps), "reps": reps}
+    return {
+        "coverage": coverage,
+        "coverage_se": monte_carlo_se(coverage, len(covered)),
+        "size": size,
+        "size_se": monte_carlo_se(size, len(null)),
+        "power": power,
+        "mde": minimum_detectable_effect(list(power), list(power.values())),
+        "ljung_box_size": lb_size,
+        "ljung_box_size_se": monte_carlo_se(lb_size, len(white)),
+        "ljung_box_lags": results[0].ljung_box["lags"] if results else None,
+        "n_observed": design.n - len(design.violence_gaps),
+        "reps": reps,
+    }
 
 
 def smooth_trend_design(design: ShapedDesign = ShapedDesign(), slope: float = 0.02) -> ShapedDesign:
@@ -674,8 +781,15 @@ def no_trend_design(design: ShapedDesign = ShapedDesign()) -> ShapedDesign:
     return replace(design, break_at=design.n, violence_level=0.0, violence_slope=0.0)
 
 
-def change_point_study(design: ShapedDesign = ShapedDesign(), *, reps: int = 100, seed: int = 3,
-                       level_effects=LEVEL_EFFECTS, tolerance: int = 3, **options) -> dict:
+def change_point_study(
+    design: ShapedDesign = ShapedDesign(),
+    *,
+    reps: int = 100,
+    seed: int = 3,
+    level_effects=LEVEL_EFFECTS,
+    tolerance: int = 3,
+    **options,
+) -> dict:
     """Change points on a smooth exponential trend (none is true) and around a
     true break of growing size (SIMULATED DATA).
 
@@ -704,13 +818,25 @@ def change_point_study(design: ShapedDesign = ShapedDesign(), *, reps: int = 100
             found.append(any(abs((b - brk).n) <= tolerance for b in breaks))
         power[effect] = float(np.mean(found))
     false_rate = float(np.mean(counts > 0))
-    return {"false_rate": false_rate, "false_rate_se": monte_carlo_se(false_rate, reps),
-            "mean_false": float(counts.mean()), "power": power,
-            "mde": minimum_detectable_effect(list(power), list(power.values())), "reps": reps}
+    return {
+        "false_rate": false_rate,
+        "false_rate_se": monte_carlo_se(false_rate, reps),
+        "mean_false": float(counts.mean()),
+        "power": power,
+        "mde": minimum_detectable_effect(list(power), list(power.values())),
+        "reps": reps,
+    }
 
 
-def trend_test_study(design: ShapedDesign = ShapedDesign(), *, reps: int = 100, seed: int = 4,
-                     trend_effects=TREND_EFFECTS, alpha: float = 0.05, **options) -> dict:
+def trend_test_study(
+    design: ShapedDesign = ShapedDesign(),
+    *,
+    reps: int = 100,
+    seed: int = 4,
+    trend_effects=TREND_EFFECTS,
+    alpha: float = 0.05,
+    **options,
+) -> dict:
     """Mann–Kendall (Hamed–Rao) size with no trend and power across log-scale
     trends, and the Chow and CUSUM tests' size on a smooth trend with no
     break (SIMULATED DATA).
@@ -732,15 +858,30 @@ def trend_test_study(design: ShapedDesign = ShapedDesign(), *, reps: int = 100, 
     real_break = design.break_date()
     chow = float(np.mean([chow_test(v, real_break).p_value <= alpha for v in smooth]))
     cusum = float(np.mean([cusum_test(v).p_value <= alpha for v in smooth]))
-    return {"mk_size": mk_size, "mk_size_se": monte_carlo_se(mk_size, reps), "mk_power": power,
-            "mk_mde": minimum_detectable_effect(list(power), list(power.values())),
-            "chow_size": chow, "chow_size_se": monte_carlo_se(chow, reps),
-            "cusum_size": cusum, "cusum_size_se": monte_carlo_se(cusum, reps), "reps": reps}
+    return {
+        "mk_size": mk_size,
+        "mk_size_se": monte_carlo_se(mk_size, reps),
+        "mk_power": power,
+        "mk_mde": minimum_detectable_effect(list(power), list(power.values())),
+        "chow_size": chow,
+        "chow_size_se": monte_carlo_se(chow, reps),
+        "cusum_size": cusum,
+        "cusum_size_se": monte_carlo_se(cusum, reps),
+        "reps": reps,
+    }
 
 
-def relation_study(name: str, design: ShapedDesign = ShapedDesign(), *, reps: int = 100, seed: int = 5,
-                   effects=CROSS_EFFECTS, alpha: float = 0.05, directions=("engagement_to_violence",),
-                   **options) -> dict:
+def relation_study(
+    name: str,
+    design: ShapedDesign = ShapedDesign(),
+    *,
+    reps: int = 100,
+    seed: int = 5,
+    effects=CROSS_EFFECTS,
+    alpha: float = 0.05,
+    directions=("engagement_to_violence",),
+    **options,
+) -> dict:
     """Size and power of one engagement–violence test at the shaped design (SIMULATED DATA).
 
     Parameters
@@ -763,12 +904,16 @@ def relation_study(name: str, design: ShapedDesign = ShapedDesign(), *, reps: in
         (direction → effect → rate), ``mde`` (direction → effect at 80%),
         ``refused``, ``reps``.
     """
-    builders = {"granger_primary": _granger_primary, "var_f": _var_f, "ccf": _ccf,
-                "event_window": _event_window}
+    builders = {
+        "granger_primary": _granger_primary,
+        "var_f": _var_f,
+        "ccf": _ccf,
+        "event_window": _event_window,
+    }
     if name in builders:
         test = builders[name](alpha, **options)
     elif name.startswith("spearman_"):
-        test = _spearman(alpha, name[len("spearman_"):])
+        test = _spearman(alpha, name[len("spearman_") :])
         directions = ()
     else:
         raise ValueError(f"unknown test {name!r}")
@@ -785,9 +930,16 @@ def relation_study(name: str, design: ShapedDesign = ShapedDesign(), *, reps: in
         power[direction] = curve
         mde[direction] = minimum_detectable_effect(list(curve), list(curve.values()))
     fitted = null["fitted"]
-    return {"test": name, "size": size, "size_se": monte_carlo_se(size, fitted),
-            "size_by_direction": {k: v for k, v in rates.items() if k != "any_lag"},
-            "power": power, "mde": mde, "refused": null["refused"], "reps": reps}
+    return {
+        "test": name,
+        "size": size,
+        "size_se": monte_carlo_se(size, fitted),
+        "size_by_direction": {k: v for k, v in rates.items() if k != "any_lag"},
+        "power": power,
+        "mde": mde,
+        "refused": null["refused"],
+        "reps": reps,
+    }
 
 
 # --------------------------------------------------------------------------
@@ -797,28 +949,54 @@ def relation_study(name: str, design: ShapedDesign = ShapedDesign(), *, reps: in
 #: Tests of the calibration table: key → (plain name, what a rejection means
 #: under no effect, unit of the effect sizes).
 CALIBRATED_TESTS: dict[str, tuple[str, str, str]] = {
-    "granger_primary": ("Primary Granger test (relations.granger_both_ways)",
-                        "p ≤ 0.05 in a direction, independent series",
-                        "cross effect (log scale per log1p unit)"),
-    "var_f": ("VAR equation F test at lag 1, HC3 Wald against F(q, df_resid) (relations.lagged_f_tests)",
-              "p ≤ 0.05 in a direction, independent series", "cross effect (log scale per log1p unit)"),
-    "ccf": ("Prewhitened cross-correlation (relations.prewhitened_ccf)",
-            "any lag with BH q ≤ 0.05, both directions", "cross effect (log scale per log1p unit)"),
-    "event_window": ("Event windows, placebos shifted within year (relations.event_window_test)",
-                     "p ≤ 0.05, independent series", "cross effect (log scale per log1p unit)"),
-    "spearman_level": ("Spearman placebo p on levels (relations.rank_association)",
-                       "p ≤ 0.05, independent series", ""),
+    "granger_primary": (
+        "Primary Granger test (relations.granger_both_ways)",
+        "p ≤ 0.05 in a direction, independent series",
+        "cross effect (log scale per log1p unit)",
+    ),
+    "var_f": (
+        "VAR equation F test at lag 1, HC3 Wald against F(q, df_resid) (relations.lagged_f_tests)",
+        "p ≤ 0.05 in a direction, independent series",
+        "cross effect (log scale per log1p unit)",
+    ),
+    "ccf": (
+        "Prewhitened cross-correlation (relations.prewhitened_ccf)",
+        "any lag with BH q ≤ 0.05, both directions",
+        "cross effect (log scale per log1p unit)",
+    ),
+    "event_window": (
+        "Event windows, placebos shifted within year (relations.event_window_test)",
+        "p ≤ 0.05, independent series",
+        "cross effect (log scale per log1p unit)",
+    ),
+    "spearman_level": (
+        "Spearman placebo p on levels (relations.rank_association)",
+        "p ≤ 0.05, independent series",
+        "",
+    ),
     "spearman_detrended": ("Spearman placebo p on detrended series", "p ≤ 0.05, independent series", ""),
-    "spearman_difference": ("Spearman placebo p on month-to-month changes", "p ≤ 0.05, independent series", ""),
-    "count_model": ("Count model level change (trends.segmented_count_model)",
-                    "p ≤ 0.05 with no level change", "level change (log scale)"),
+    "spearman_difference": (
+        "Spearman placebo p on month-to-month changes",
+        "p ≤ 0.05, independent series",
+        "",
+    ),
+    "count_model": (
+        "Count model level change (trends.segmented_count_model)",
+        "p ≤ 0.05 with no level change",
+        "level change (log scale)",
+    ),
     "count_model_coverage": ("Count model 95% interval of the level change", "interval misses the truth", ""),
     "ljung_box": ("Ljung–Box on the count model's residuals", "p ≤ 0.05 for a correctly specified fit", ""),
-    "change_points": ("Change points against a trend (trends.change_points)",
-                      "any change point on a smooth exponential trend",
-                      "level change at the break (log scale)"),
-    "mann_kendall": ("Mann–Kendall, prewhitened (trends.theil_sen_trend)",
-                     "p ≤ 0.05 with no trend", "trend (log scale per month)"),
+    "change_points": (
+        "Change points against a trend (trends.change_points)",
+        "any change point on a smooth exponential trend",
+        "level change at the break (log scale)",
+    ),
+    "mann_kendall": (
+        "Mann–Kendall, prewhitened (trends.theil_sen_trend)",
+        "p ≤ 0.05 with no trend",
+        "trend (log scale per month)",
+    ),
     "chow": ("Chow test at the known break (trends.chow_test)", "p ≤ 0.05 on a smooth trend, no break", ""),
     "cusum": ("CUSUM (trends.cusum_test)", "p ≤ 0.05 on a smooth trend, no break", ""),
 }
@@ -843,25 +1021,55 @@ def calibration_code_hash() -> str:
     return digest.hexdigest()[:16]
 
 
-def _row(key: str, size: float, size_se: float, reps: int, n: int, *, power: dict | None = None,
-         stated: float | None = None, mde: float = float("nan"), refused: int = 0, direction: str = "",
-         sample: str = "") -> dict:
+def _row(
+    key: str,
+    size: float,
+    size_se: float,
+    reps: int,
+    n: int,
+    *,
+    power: dict | None = None,
+    stated: float | None = None,
+    mde: float = float("nan"),
+    refused: int = 0,
+    direction: str = "",
+    sample: str = "",
+) -> dict:
     name, null, unit = CALIBRATED_TESTS[key]
     power = power or {}
     stated = stated if stated is not None else (max(power) if power else None)
     smallest = min(power) if power else None
     bound = "≤" if smallest is not None and power[smallest] >= 0.8 else ""
-    return {"key": key, "test": name + (f", {direction.replace('_to_', ' → ')}" if direction else ""),
-            "sample": sample, "rejects_when": null, "size": size, "size_se": size_se,
-            "effect_unit": unit, "stated_effect": stated,
-            "power_at_stated": power.get(stated, float("nan")) if stated is not None else float("nan"),
-            "mde_80": mde, "mde_bound": bound, "n": n, "reps": reps, "refused": refused,
-            "calibrated": bool(np.isfinite(size) and size <= MAX_CALIBRATED_SIZE)}
+    return {
+        "key": key,
+        "test": name + (f", {direction.replace('_to_', ' → ')}" if direction else ""),
+        "sample": sample,
+        "rejects_when": null,
+        "size": size,
+        "size_se": size_se,
+        "effect_unit": unit,
+        "stated_effect": stated,
+        "power_at_stated": power.get(stated, float("nan")) if stated is not None else float("nan"),
+        "mde_80": mde,
+        "mde_bound": bound,
+        "n": n,
+        "reps": reps,
+        "refused": refused,
+        "calibrated": bool(np.isfinite(size) and size <= MAX_CALIBRATED_SIZE),
+    }
 
 
-def calibration_study(design: ShapedDesign = ShapedDesign(), *, reps: int = 100, power_reps: int = 50,
-                      seed: int = 20210815, cross_effects=CROSS_EFFECTS, level_effects=LEVEL_EFFECTS,
-                      trend_effects=TREND_EFFECTS, tests=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def calibration_study(
+    design: ShapedDesign = ShapedDesign(),
+    *,
+    reps: int = 100,
+    power_reps: int = 50,
+    seed: int = 20210815,
+    cross_effects=CROSS_EFFECTS,
+    level_effects=LEVEL_EFFECTS,
+    trend_effects=TREND_EFFECTS,
+    tests=None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Size, power across effect sizes and the 80%-power MDE of every test (SIMULATED DATA).
 
     Parameters
@@ -897,58 +1105,138 @@ def calibration_study(design: ShapedDesign = ShapedDesign(), *, reps: int = 100,
 
     def add_curve(key, direction, power, count):
         for effect, rate in power.items():
-            curves.append({"key": key, "direction": direction, "effect": effect, "power": rate,
-                           "power_se": monte_carlo_se(rate, count), "reps": count})
+            curves.append(
+                {
+                    "key": key,
+                    "direction": direction,
+                    "effect": effect,
+                    "power": rate,
+                    "power_se": monte_carlo_se(rate, count),
+                    "reps": count,
+                }
+            )
 
     for i, key in enumerate(("granger_primary", "var_f", "ccf", "event_window")):
         if key not in wanted:
             continue
-        directions = (("engagement_to_violence",) if key in ("ccf", "event_window")
-                      else ("engagement_to_violence", "violence_to_engagement"))
+        directions = (
+            ("engagement_to_violence",)
+            if key in ("ccf", "event_window")
+            else ("engagement_to_violence", "violence_to_engagement")
+        )
         null = relation_study(key, design, reps=reps, seed=seed + 100 * i, effects=(), directions=())
-        power = relation_study(key, design, reps=power_reps, seed=seed + 100 * i + 50,
-                               effects=cross_effects, directions=directions)
+        power = relation_study(
+            key,
+            design,
+            reps=power_reps,
+            seed=seed + 100 * i + 50,
+            effects=cross_effects,
+            directions=directions,
+        )
         if key == "ccf":
             add_curve(key, "engagement_to_violence", power["power"]["engagement_to_violence"], power_reps)
-            rows.append(_row(key, null["size"], null["size_se"], reps, n_obs, sample=sample,
-                             power=power["power"]["engagement_to_violence"],
-                             mde=power["mde"]["engagement_to_violence"], refused=null["refused"]))
+            rows.append(
+                _row(
+                    key,
+                    null["size"],
+                    null["size_se"],
+                    reps,
+                    n_obs,
+                    sample=sample,
+                    power=power["power"]["engagement_to_violence"],
+                    mde=power["mde"]["engagement_to_violence"],
+                    refused=null["refused"],
+                )
+            )
             continue
         for direction in directions:
             size = null["size_by_direction"].get(direction, float("nan"))
             fitted = reps - null["refused"]
             add_curve(key, direction, power["power"][direction], power_reps)
-            rows.append(_row(key, size, monte_carlo_se(size, fitted), reps, n_obs, sample=sample,
-                             power=power["power"][direction], mde=power["mde"][direction],
-                             refused=null["refused"], direction=direction))
+            rows.append(
+                _row(
+                    key,
+                    size,
+                    monte_carlo_se(size, fitted),
+                    reps,
+                    n_obs,
+                    sample=sample,
+                    power=power["power"][direction],
+                    mde=power["mde"][direction],
+                    refused=null["refused"],
+                    direction=direction,
+                )
+            )
     for j, key in enumerate(("spearman_level", "spearman_detrended", "spearman_difference")):
         if key in wanted:
             study = relation_study(key, design, reps=reps, seed=seed + 500 + j)
-            rows.append(_row(key, study["size"], study["size_se"], reps, n_obs, sample=sample,
-                             refused=study["refused"]))
+            rows.append(
+                _row(
+                    key, study["size"], study["size_se"], reps, n_obs, sample=sample, refused=study["refused"]
+                )
+            )
     if wanted & {"count_model", "count_model_coverage", "ljung_box"}:
         study = count_model_shaped_study(design, reps=reps, seed=seed + 600, level_effects=())
-        power = count_model_shaped_study(design, reps=power_reps, seed=seed + 650, null_runs=False,
-                                         level_effects=level_effects)
+        power = count_model_shaped_study(
+            design, reps=power_reps, seed=seed + 650, null_runs=False, level_effects=level_effects
+        )
         add_curve("count_model", "", power["power"], power_reps)
-        rows.append(_row("count_model", study["size"], study["size_se"], reps, n_obs, sample=sample,
-                         power=power["power"], mde=power["mde"]))
+        rows.append(
+            _row(
+                "count_model",
+                study["size"],
+                study["size_se"],
+                reps,
+                n_obs,
+                sample=sample,
+                power=power["power"],
+                mde=power["mde"],
+            )
+        )
         miss = 1 - study["coverage"]
         rows.append(_row("count_model_coverage", miss, study["coverage_se"], reps, n_obs, sample=sample))
-        rows.append(_row("ljung_box", study["ljung_box_size"], study["ljung_box_size_se"], reps, n_obs,
-                         sample=sample + f", {study['ljung_box_lags']} lags"))
+        rows.append(
+            _row(
+                "ljung_box",
+                study["ljung_box_size"],
+                study["ljung_box_size_se"],
+                reps,
+                n_obs,
+                sample=sample + f", {study['ljung_box_lags']} lags",
+            )
+        )
     if "change_points" in wanted:
         study = change_point_study(design, reps=reps, seed=seed + 700, level_effects=())
         power = change_point_study(design, reps=power_reps, seed=seed + 750, level_effects=level_effects)
         add_curve("change_points", "", power["power"], power_reps)
-        rows.append(_row("change_points", study["false_rate"], study["false_rate_se"], reps, n_obs,
-                         sample=sample, power=power["power"], mde=power["mde"]))
+        rows.append(
+            _row(
+                "change_points",
+                study["false_rate"],
+                study["false_rate_se"],
+                reps,
+                n_obs,
+                sample=sample,
+                power=power["power"],
+                mde=power["mde"],
+            )
+        )
     if wanted & {"mann_kendall", "chow", "cusum"}:
         study = trend_test_study(design, reps=reps, seed=seed + 800, trend_effects=())
         power = trend_test_study(design, reps=power_reps, seed=seed + 850, trend_effects=trend_effects)
         add_curve("mann_kendall", "", power["mk_power"], power_reps)
-        rows.append(_row("mann_kendall", study["mk_size"], study["mk_size_se"], reps, n_obs, sample=sample,
-                         power=power["mk_power"], mde=power["mk_mde"]))
+        rows.append(
+            _row(
+                "mann_kendall",
+                study["mk_size"],
+                study["mk_size_se"],
+                reps,
+                n_obs,
+                sample=sample,
+                power=power["mk_power"],
+                mde=power["mk_mde"],
+            )
+        )
         rows.append(_row("chow", study["chow_size"], study["chow_size_se"], reps, n_obs, sample=sample))
         rows.append(_row("cusum", study["cusum_size"], study["cusum_size_se"], reps, n_obs, sample=sample))
     table = pd.DataFrame(rows)
@@ -969,9 +1257,14 @@ def _design_key(design: ShapedDesign) -> dict:
     return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(design).items()}
 
 
-def run_calibration(design: ShapedDesign = ShapedDesign(), *, reps: int = RECORD_REPS,
-                    power_reps: int = RECORD_POWER_REPS, seed: int = RECORD_SEED,
-                    long_n: int = RECORD_LONG_N) -> dict:
+def run_calibration(
+    design: ShapedDesign = ShapedDesign(),
+    *,
+    reps: int = RECORD_REPS,
+    power_reps: int = RECORD_POWER_REPS,
+    seed: int = RECORD_SEED,
+    long_n: int = RECORD_LONG_N,
+) -> dict:
     """The whole calibration bundle (SIMULATED DATA): the table and power
     curves at ``design``, and the 130-month comparison (Granger rates by
     scenario and the count model's coverage).
@@ -986,10 +1279,18 @@ def run_calibration(design: ShapedDesign = ShapedDesign(), *, reps: int = RECORD
     long_reps = max(20, power_reps)
     long_rates = validation_table([long_n], reps=long_reps, seed=seed)
     long_coverage = count_model_study(design_for(long_n), irr=2.0, alpha=0.3, reps=long_reps, seed=seed)
-    return {"code_hash": calibration_code_hash(), "design": _design_key(design), "reps": reps,
-            "power_reps": power_reps, "seed": seed, "long_n": long_n,
-            "table": table.to_dict("records"), "curves": curves.to_dict("records"),
-            "long_rates": long_rates.to_dict("records"), "long_coverage": long_coverage}
+    return {
+        "code_hash": calibration_code_hash(),
+        "design": _design_key(design),
+        "reps": reps,
+        "power_reps": power_reps,
+        "seed": seed,
+        "long_n": long_n,
+        "table": table.to_dict("records"),
+        "curves": curves.to_dict("records"),
+        "long_rates": long_rates.to_dict("records"),
+        "long_coverage": long_coverage,
+    }
 
 
 def load_calibration_record(path=None) -> dict | None:
@@ -1018,9 +1319,14 @@ def store_calibration_record(bundle: dict, path=None) -> None:
         handle.write(text + "\n")
 
 
-def calibration(design: ShapedDesign = ShapedDesign(), *, reps: int = RECORD_REPS,
-                power_reps: int = RECORD_POWER_REPS, seed: int = RECORD_SEED,
-                long_n: int = RECORD_LONG_N) -> tuple[dict, bool]:
+def calibration(
+    design: ShapedDesign = ShapedDesign(),
+    *,
+    reps: int = RECORD_REPS,
+    power_reps: int = RECORD_POWER_REPS,
+    seed: int = RECORD_SEED,
+    long_n: int = RECORD_LONG_N,
+) -> tuple[dict, bool]:
     """The calibration bundle, from the stored record when it was made by this
     code with these settings, otherwise computed now (never written: the
     report build must not change the package).
@@ -1032,8 +1338,14 @@ def calibration(design: ShapedDesign = ShapedDesign(), *, reps: int = RECORD_REP
         True when the stored record was used.
     """
     record = load_calibration_record()
-    wanted = {"code_hash": calibration_code_hash(), "design": _design_key(design), "reps": reps,
-              "power_reps": power_reps, "seed": seed, "long_n": long_n}
+    wanted = {
+        "code_hash": calibration_code_hash(),
+        "design": _design_key(design),
+        "reps": reps,
+        "power_reps": power_reps,
+        "seed": seed,
+        "long_n": long_n,
+    }
     if record is not None and all(record.get(k) == v for k, v in wanted.items()):
         return record, True
     return run_calibration(design, reps=reps, power_reps=power_reps, seed=seed, long_n=long_n), False
@@ -1063,7 +1375,9 @@ def _bundled_design() -> ShapedDesign:
 def calibration_frames(bundle: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The calibration table and power curves of a bundle as DataFrames."""
     table = pd.DataFrame(bundle["table"])
-    curves = pd.DataFrame(bundle["curves"], columns=["key", "direction", "effect", "power", "power_se", "reps"])
+    curves = pd.DataFrame(
+        bundle["curves"], columns=["key", "direction", "effect", "power", "power_se", "reps"]
+    )
     return table, curves
 
 
@@ -1078,7 +1392,12 @@ if __name__ == "__main__":  # python -m analysis.simulate: refresh the stored ca
     started = time.process_time()
     bundle = run_calibration(_bundled_design())
     store_calibration_record(bundle)
-    print(f"{SIMULATED_LABEL}\ncalibration record for code {bundle['code_hash']} written in "
-          f"{time.process_time() - started:.0f} s of CPU time")
-    print(pd.DataFrame(bundle["table"])[["test", "size", "size_se", "stated_effect", "power_at_stated",
-                                         "mde_80", "n", "calibrated"]].to_string())
+    print(
+        f"{SIMULATED_LABEL}\ncalibration record for code {bundle['code_hash']} written in "
+        f"{time.process_time() - started:.0f} s of CPU time"
+    )
+    print(
+        pd.DataFrame(bundle["table"])[
+            ["test", "size", "size_se", "stated_effect", "power_at_stated", "mde_80", "n", "calibrated"]
+        ].to_string()
+    )

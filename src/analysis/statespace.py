@@ -50,8 +50,19 @@ MAX_SHOWN_SIZE = 0.10
 DEFAULT_BREAK_DATE = "2021-08-15"
 #: Columns of the Granger-type tables.
 GRANGER_COLUMNS: tuple[str, ...] = (
-    "cause", "effect", "lag_order", "statistic", "df_num", "df_denom", "p_value", "q_value",
-    "method", "n", "measured_size", "calibration")
+    "cause",
+    "effect",
+    "lag_order",
+    "statistic",
+    "df_num",
+    "df_denom",
+    "p_value",
+    "q_value",
+    "method",
+    "n",
+    "measured_size",
+    "calibration",
+)
 #: Granger-type test methods: Wald statistic / q referred to F(q, df_denom), or Wald to chi2(q).
 GRANGER_METHODS: tuple[str, ...] = ("wald_chi2", "wald_f")
 #: Default method: the asymptotic chi2 Wald test holds its size at the bundled
@@ -79,8 +90,9 @@ MEASURED_SIZE: dict[tuple[str, str, str], float] = {
 # --------------------------------------------------------------------------
 
 
-def deterministic_terms(index: pd.PeriodIndex, break_date: str | None = DEFAULT_BREAK_DATE,
-                        harmonics: int = 1) -> pd.DataFrame:
+def deterministic_terms(
+    index: pd.PeriodIndex, break_date: str | None = DEFAULT_BREAK_DATE, harmonics: int = 1
+) -> pd.DataFrame:
     """Trend, level change, slope change and annual harmonics for a monthly index.
 
     Parameters
@@ -136,7 +148,7 @@ def _pair_frame(engagement, violence) -> pd.DataFrame:
     both_missing = frame.isna().all(axis=1).to_numpy()
     keep = np.flatnonzero(~both_missing)
     if len(keep):
-        frame = frame.iloc[keep[0]:keep[-1] + 1]
+        frame = frame.iloc[keep[0] : keep[-1] + 1]
     for column in frame.columns:
         values = frame[column].dropna()
         if (values < 0).any():
@@ -150,10 +162,13 @@ def _check_observed(frame: pd.DataFrame, minimum: int, what: str) -> None:
         if observed < minimum:
             raise InsufficientData(
                 f"{what} needs at least {minimum} observed months of '{column}'; it has {observed}",
-                n=observed, required=minimum)
+                n=observed,
+                required=minimum,
+            )
         if np.ptp(frame[column].dropna().to_numpy()) == 0:
-            raise InsufficientData(f"'{column}' does not vary over its {observed} observed months",
-                                   n=observed, required=minimum)
+            raise InsufficientData(
+                f"'{column}' does not vary over its {observed} observed months", n=observed, required=minimum
+            )
 
 
 # --------------------------------------------------------------------------
@@ -209,12 +224,12 @@ class StateSpaceVar:
 def _ols_start_params(model, data: np.ndarray, exog: np.ndarray, lags: int) -> np.ndarray | None:
     """VARMAX start parameters from equation-by-equation OLS on the rows whose lags are observed."""
     n, k = data.shape
-    rows = [t for t in range(lags, n) if np.isfinite(data[t - lags:t + 1]).all()]
+    rows = [t for t in range(lags, n) if np.isfinite(data[t - lags : t + 1]).all()]
     if len(rows) < 2 * (1 + k * lags + exog.shape[1]):
         return None
-    X = np.column_stack([np.ones(len(rows))]
-                        + [data[[t - i for t in rows]] for i in range(1, lags + 1)]
-                        + [exog[rows]])
+    X = np.column_stack(
+        [np.ones(len(rows))] + [data[[t - i for t in rows]] for i in range(1, lags + 1)] + [exog[rows]]
+    )
     Y = data[rows]
     coef, *_ = np.linalg.lstsq(X, Y, rcond=None)  # (1 + k*lags + kx, k)
     resid = Y - X @ coef
@@ -238,10 +253,18 @@ def _ols_start_params(model, data: np.ndarray, exog: np.ndarray, lags: int) -> n
     return params.to_numpy()
 
 
-def fit_state_space_var(engagement, violence, *, lags: int = 1,
-                        break_date: str | None = DEFAULT_BREAK_DATE, harmonics: int = 1,
-                        transform: str = "log1p", min_observed: int = MIN_OBSERVED_MONTHS,
-                        start_params=None, maxiter: int = 500) -> StateSpaceVar:
+def fit_state_space_var(
+    engagement,
+    violence,
+    *,
+    lags: int = 1,
+    break_date: str | None = DEFAULT_BREAK_DATE,
+    harmonics: int = 1,
+    transform: str = "log1p",
+    min_observed: int = MIN_OBSERVED_MONTHS,
+    start_params=None,
+    maxiter: int = 500,
+) -> StateSpaceVar:
     """Fit a bivariate VAR(``lags``) by maximum likelihood with the Kalman filter.
 
     The model is statsmodels ``VARMAX(endog, order=(lags, 0), trend="c",
@@ -298,10 +321,12 @@ def fit_state_space_var(engagement, violence, *, lags: int = 1,
     # same maximum as statsmodels' default (L-BFGS on the transformed
     # parameters) about five times faster; the default is the fallback.
     for enforce, method in ((False, "bfgs"), (True, "lbfgs")):
-        model = VARMAX(endog, order=(int(lags), 0), trend="c", exog=exog_values,
-                       enforce_stationarity=enforce)
-        start = (np.asarray(start_params, dtype=float) if start_params is not None
-                 else _ols_start_params(model, data.to_numpy(float), exog.to_numpy(float), int(lags)))
+        model = VARMAX(endog, order=(int(lags), 0), trend="c", exog=exog_values, enforce_stationarity=enforce)
+        start = (
+            np.asarray(start_params, dtype=float)
+            if start_params is not None
+            else _ols_start_params(model, data.to_numpy(float), exog.to_numpy(float), int(lags))
+        )
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -315,15 +340,30 @@ def fit_state_space_var(engagement, violence, *, lags: int = 1,
         raise np.linalg.LinAlgError("the state-space VAR could not be fitted (both optimisers failed)")
     seconds = time.perf_counter() - began
     return StateSpaceVar(
-        results=results, names=tuple(data.columns), data=data, exog=exog, lag_order=int(lags),
+        results=results,
+        names=tuple(data.columns),
+        data=data,
+        exog=exog,
+        lag_order=int(lags),
         n_observed={c: int(frame[c].notna().sum()) for c in frame.columns},
-        n_months=len(frame), window=f"{frame.index[0]} to {frame.index[-1]}",
-        converged=bool(results.mle_retvals.get("converged", True)), seconds=seconds,
-        transform=transform)
+        n_months=len(frame),
+        window=f"{frame.index[0]} to {frame.index[-1]}",
+        converged=bool(results.mle_retvals.get("converged", True)),
+        seconds=seconds,
+        transform=transform,
+    )
 
 
-def _wald_rows(params: pd.Series, cov: pd.DataFrame, names: tuple[str, str], lag_order: int,
-               n_effect: dict, k_per_equation: int, method: str, model: str) -> pd.DataFrame:
+def _wald_rows(
+    params: pd.Series,
+    cov: pd.DataFrame,
+    names: tuple[str, str],
+    lag_order: int,
+    n_effect: dict,
+    k_per_equation: int,
+    method: str,
+    model: str,
+) -> pd.DataFrame:
     rows = []
     for cause, effect in ((names[0], names[1]), (names[1], names[0])):
         tested = [f"L{i}.{cause}.{effect}" for i in range(1, lag_order + 1)]
@@ -343,12 +383,28 @@ def _wald_rows(params: pd.Series, cov: pd.DataFrame, names: tuple[str, str], lag
             df_denom = None
             statistic = wald
             p_value = float(stats.chi2.sf(wald, q)) if np.isfinite(wald) else np.nan
-        size = MEASURED_SIZE.get((model, method, "engagement_causes_violence" if cause == names[0]
-                                  else "violence_causes_engagement"))
-        rows.append({"cause": cause, "effect": effect, "lag_order": lag_order,
-                     "statistic": statistic, "df_num": q, "df_denom": df_denom,
-                     "p_value": p_value, "method": method, "n": n,
-                     "measured_size": size, "calibration": calibration_label(size)})
+        size = MEASURED_SIZE.get(
+            (
+                model,
+                method,
+                "engagement_causes_violence" if cause == names[0] else "violence_causes_engagement",
+            )
+        )
+        rows.append(
+            {
+                "cause": cause,
+                "effect": effect,
+                "lag_order": lag_order,
+                "statistic": statistic,
+                "df_num": q,
+                "df_denom": df_denom,
+                "p_value": p_value,
+                "method": method,
+                "n": n,
+                "measured_size": size,
+                "calibration": calibration_label(size),
+            }
+        )
     table = pd.DataFrame(rows)
     table.insert(7, "q_value", bh_q_values(table["p_value"]))
     return table.loc[:, list(GRANGER_COLUMNS)]
@@ -363,10 +419,17 @@ def calibration_label(size: float | None) -> str:
     return f"size {size:.2f} at this shape"
 
 
-def granger_state_space(engagement, violence, *, lags: int = 1,
-                        break_date: str | None = DEFAULT_BREAK_DATE, harmonics: int = 1,
-                        method: str = DEFAULT_METHOD, fit: StateSpaceVar | None = None,
-                        **fit_kwargs) -> pd.DataFrame:
+def granger_state_space(
+    engagement,
+    violence,
+    *,
+    lags: int = 1,
+    break_date: str | None = DEFAULT_BREAK_DATE,
+    harmonics: int = 1,
+    method: str = DEFAULT_METHOD,
+    fit: StateSpaceVar | None = None,
+    **fit_kwargs,
+) -> pd.DataFrame:
     """Granger-type tests both ways from the state-space VAR (missing months skipped).
 
     The null hypothesis "``cause`` does not help predict ``effect``" sets the
@@ -404,13 +467,15 @@ def granger_state_space(engagement, violence, *, lags: int = 1,
     if method not in GRANGER_METHODS:
         raise ValueError(f"method must be one of {GRANGER_METHODS}; got {method!r}")
     if fit is None:
-        fit = fit_state_space_var(engagement, violence, lags=lags, break_date=break_date,
-                                  harmonics=harmonics, **fit_kwargs)
+        fit = fit_state_space_var(
+            engagement, violence, lags=lags, break_date=break_date, harmonics=harmonics, **fit_kwargs
+        )
     results = fit.results
     params = pd.Series(np.asarray(results.params), index=results.model.param_names)
     cov = pd.DataFrame(np.asarray(results.cov_params()), index=params.index, columns=params.index)
-    return _wald_rows(params, cov, fit.names, fit.lag_order, fit.n_observed,
-                      fit.params_per_equation(), method, "varmax")
+    return _wald_rows(
+        params, cov, fit.names, fit.lag_order, fit.n_observed, fit.params_per_equation(), method, "varmax"
+    )
 
 
 # --------------------------------------------------------------------------
@@ -425,8 +490,12 @@ def _var_matrices(params: pd.Series, names: tuple[str, str], lag_order: int):
         for r, eq in enumerate(names):
             for c, var in enumerate(names):
                 ar[i - 1, r, c] = params[f"L{i}.{var}.{eq}"]
-    lower = np.array([[params[f"sqrt.var.{names[0]}"], 0.0],
-                      [params[f"sqrt.cov.{names[0]}.{names[1]}"], params[f"sqrt.var.{names[1]}"]]])
+    lower = np.array(
+        [
+            [params[f"sqrt.var.{names[0]}"], 0.0],
+            [params[f"sqrt.cov.{names[0]}.{names[1]}"], params[f"sqrt.var.{names[1]}"]],
+        ]
+    )
     return ar, lower @ lower.T
 
 
@@ -444,8 +513,9 @@ def _orthogonal_irfs(ar: np.ndarray, sigma: np.ndarray, horizon: int, order: lis
     return np.stack([p @ impact for p in phi])
 
 
-def state_space_impulse_responses(fit: StateSpaceVar, *, horizon: int = 12, draws: int = 500,
-                                  seed: int = 20210815, signif: float = 0.05) -> pd.DataFrame:
+def state_space_impulse_responses(
+    fit: StateSpaceVar, *, horizon: int = 12, draws: int = 500, seed: int = 20210815, signif: float = 0.05
+) -> pd.DataFrame:
     """Orthogonalised impulse responses with Monte Carlo bands, in both Cholesky orderings.
 
     Point responses come from the fitted parameters; the bands are the
@@ -505,9 +575,17 @@ def state_space_impulse_responses(fit: StateSpaceVar, *, horizon: int = 12, draw
         for i in order:
             for j in order:
                 for h in range(horizon + 1):
-                    rows.append({"ordering": label, "impulse": fit.names[i], "response": fit.names[j],
-                                 "horizon": h, "response_value": float(point[h, j, i]),
-                                 "lower": float(lower[h, j, i]), "upper": float(upper[h, j, i])})
+                    rows.append(
+                        {
+                            "ordering": label,
+                            "impulse": fit.names[i],
+                            "response": fit.names[j],
+                            "horizon": h,
+                            "response_value": float(point[h, j, i]),
+                            "lower": float(lower[h, j, i]),
+                            "upper": float(upper[h, j, i]),
+                        }
+                    )
     table = pd.DataFrame(rows)
     table.attrs["draws_used"] = len(draws_by_order[0])
     table.attrs["method"] = "Monte Carlo draws from the estimated parameter covariance"
@@ -519,9 +597,18 @@ def state_space_impulse_responses(fit: StateSpaceVar, *, horizon: int = 12, draw
 # --------------------------------------------------------------------------
 
 
-def calibrate_granger(scenario: str = "independent", design=None, *, effect: float = 0.0,
-                      reps: int = 100, seed: int = 10, lags: int = 1, harmonics: int = 1,
-                      alpha: float = 0.05, irf_draws: int = 0) -> pd.DataFrame:
+def calibrate_granger(
+    scenario: str = "independent",
+    design=None,
+    *,
+    effect: float = 0.0,
+    reps: int = 100,
+    seed: int = 10,
+    lags: int = 1,
+    harmonics: int = 1,
+    alpha: float = 0.05,
+    irf_draws: int = 0,
+) -> pd.DataFrame:
     """Rejection rates of the state-space Granger-type tests on simulated pairs (SIMULATED DATA).
 
     Pairs come from :func:`analysis.simulate.simulate_shaped_pair` (by
@@ -556,19 +643,22 @@ def calibrate_granger(scenario: str = "independent", design=None, *, effect: flo
     from analysis import simulate
 
     design = design or simulate.ShapedDesign()
-    engagement, violence = simulate.simulate_shaped_pair(scenario, design, effect=effect,
-                                                         reps=reps, seed=seed)
+    engagement, violence = simulate.simulate_shaped_pair(
+        scenario, design, effect=effect, reps=reps, seed=seed
+    )
     index = design.index()
-    rejections = {(m, d): [] for m in GRANGER_METHODS
-                  for d in ("engagement_causes_violence", "violence_causes_engagement")}
+    rejections = {
+        (m, d): []
+        for m in GRANGER_METHODS
+        for d in ("engagement_causes_violence", "violence_causes_engagement")
+    }
     failed, seconds = 0, []
     excludes = {"engagement_causes_violence": [], "violence_causes_engagement": []}
     for r in range(reps):
         e = pd.Series(engagement[r], index=index, name="engagement")
         v = pd.Series(violence[r], index=index, name="violence")
         try:
-            fit = fit_state_space_var(e, v, lags=lags, break_date=design.break_date(),
-                                      harmonics=harmonics)
+            fit = fit_state_space_var(e, v, lags=lags, break_date=design.break_date(), harmonics=harmonics)
         except (InsufficientData, np.linalg.LinAlgError, ValueError):
             failed += 1
             continue
@@ -576,26 +666,44 @@ def calibrate_granger(scenario: str = "independent", design=None, *, effect: flo
         for method in GRANGER_METHODS:
             table = granger_state_space(e, v, fit=fit, method=method)
             for row in table.itertuples():
-                direction = ("engagement_causes_violence" if row.cause == "engagement"
-                             else "violence_causes_engagement")
+                direction = (
+                    "engagement_causes_violence"
+                    if row.cause == "engagement"
+                    else "violence_causes_engagement"
+                )
                 rejections[(method, direction)].append(row.p_value <= alpha)
         if irf_draws:
             irf = state_space_impulse_responses(fit, horizon=1, draws=irf_draws, seed=seed + r)
-            for cause, effect_name, direction in (("engagement", "violence", "engagement_causes_violence"),
-                                                  ("violence", "engagement", "violence_causes_engagement")):
-                part = irf.loc[(irf["impulse"] == cause) & (irf["response"] == effect_name)
-                               & (irf["horizon"] == 1) & irf["ordering"].str.startswith(cause)]
+            for cause, effect_name, direction in (
+                ("engagement", "violence", "engagement_causes_violence"),
+                ("violence", "engagement", "violence_causes_engagement"),
+            ):
+                part = irf.loc[
+                    (irf["impulse"] == cause)
+                    & (irf["response"] == effect_name)
+                    & (irf["horizon"] == 1)
+                    & irf["ordering"].str.startswith(cause)
+                ]
                 excludes[direction].append(bool((part["lower"] > 0).any() or (part["upper"] < 0).any()))
     rows = []
     for (method, direction), hits in rejections.items():
         rate = float(np.mean(hits)) if hits else np.nan
-        rows.append({"scenario": scenario, "effect": effect, "method": method,
-                     "direction": direction, "rejection_rate": rate,
-                     "mc_se": float(np.sqrt(rate * (1 - rate) / max(len(hits), 1))),
-                     "reps": len(hits), "failed": failed,
-                     "seconds_per_fit": float(np.mean(seconds)) if seconds else np.nan,
-                     "irf_band_excludes_zero": (float(np.mean(excludes[direction]))
-                                                if excludes[direction] else np.nan)})
+        rows.append(
+            {
+                "scenario": scenario,
+                "effect": effect,
+                "method": method,
+                "direction": direction,
+                "rejection_rate": rate,
+                "mc_se": float(np.sqrt(rate * (1 - rate) / max(len(hits), 1))),
+                "reps": len(hits),
+                "failed": failed,
+                "seconds_per_fit": float(np.mean(seconds)) if seconds else np.nan,
+                "irf_band_excludes_zero": (
+                    float(np.mean(excludes[direction])) if excludes[direction] else np.nan
+                ),
+            }
+        )
     table = pd.DataFrame(rows)
     table.attrs["label"] = simulate.SIMULATED_LABEL
     return table
@@ -609,8 +717,19 @@ def calibrate_granger(scenario: str = "independent", design=None, *, effect: flo
 MIN_MISSINGNESS_OBSERVED = 24
 #: Columns of :func:`missingness_level_test`.
 MISSINGNESS_COLUMNS: tuple[str, ...] = (
-    "series", "statistic", "neighbour_mean", "other_mean", "p_value", "method", "n",
-    "n_missing", "n_neighbours", "n_other", "n_rotations", "sentence")
+    "series",
+    "statistic",
+    "neighbour_mean",
+    "other_mean",
+    "p_value",
+    "method",
+    "n",
+    "n_missing",
+    "n_neighbours",
+    "n_other",
+    "n_rotations",
+    "sentence",
+)
 
 
 def _detrended(values: pd.Series, break_date: str | None, harmonics: int, transform: str) -> np.ndarray:
@@ -641,9 +760,14 @@ def _neighbour_contrast(resid: np.ndarray, mask: np.ndarray) -> tuple[float, flo
     return a - b, a, b, int(neighbour.sum()), int(other.sum())
 
 
-def missingness_level_test(series, *, break_date: str | None = DEFAULT_BREAK_DATE,
-                           harmonics: int = 1, transform: str = "log1p",
-                           min_observed: int = MIN_MISSINGNESS_OBSERVED) -> pd.DataFrame:
+def missingness_level_test(
+    series,
+    *,
+    break_date: str | None = DEFAULT_BREAK_DATE,
+    harmonics: int = 1,
+    transform: str = "log1p",
+    min_observed: int = MIN_MISSINGNESS_OBSERVED,
+) -> pd.DataFrame:
     """Are the observed months next to a gap quieter (or busier) than the other months?
 
     The series is detrended by least squares on ``transform`` of the observed
@@ -691,13 +815,19 @@ def missingness_level_test(series, *, break_date: str | None = DEFAULT_BREAK_DAT
     observed = values.notna().to_numpy()
     observed_idx = np.flatnonzero(observed)
     if len(observed_idx) < min_observed:
-        raise InsufficientData(f"the missingness test needs at least {min_observed} observed months "
-                               f"of '{label}'", n=len(observed_idx), required=min_observed)
-    values = values.iloc[observed_idx[0]:observed_idx[-1] + 1]  # gaps inside the window only
+        raise InsufficientData(
+            f"the missingness test needs at least {min_observed} observed months of '{label}'",
+            n=len(observed_idx),
+            required=min_observed,
+        )
+    values = values.iloc[observed_idx[0] : observed_idx[-1] + 1]  # gaps inside the window only
     mask = values.isna().to_numpy()
     if not mask.any():
-        raise InsufficientData(f"'{label}' has no missing month inside its window; nothing to test",
-                               n=int(len(values)), required=min_observed)
+        raise InsufficientData(
+            f"'{label}' has no missing month inside its window; nothing to test",
+            n=int(len(values)),
+            required=min_observed,
+        )
     resid = _detrended(values, break_date, harmonics, transform)
     statistic, near, far, n_near, n_far = _neighbour_contrast(resid, mask)
     shifted = np.array([_neighbour_contrast(resid, np.roll(mask, s))[0] for s in range(1, len(mask))])
@@ -706,21 +836,39 @@ def missingness_level_test(series, *, break_date: str | None = DEFAULT_BREAK_DAT
     scale = "log1p counts" if transform == "log1p" else "counts"
     where = "below" if statistic < 0 else "above"
     pct = f" (about {abs(np.expm1(statistic)) * 100:.0f}% {where})" if transform == "log1p" else ""
-    p_text = words.p_text(p_value, 'rotation p')
-    reading = ("months next to a gap are quieter than the others, as if months went unpublished "
-               "because they were quiet" if (p_value <= 0.05 and statistic < 0) else
-               "months next to a gap are busier than the others" if p_value <= 0.05 else
-               "no evidence at the 5% level that a month's publication depends on the level around it")
-    sentence = (f"{label}: the {n_near} observed months next to one of the {int(mask.sum())} missing "
-                f"months sit {abs(statistic):.2f} {where} the other {n_far} observed months on the "
-                f"{scale} scale after removing trend, break and season{pct}; {p_text} "
-                f"({len(shifted)} shifts of the gap pattern, {len(values)} months): {reading}.")
-    return pd.DataFrame([{
-        "series": label, "statistic": statistic, "neighbour_mean": near, "other_mean": far,
-        "p_value": p_value, "method": "gap-pattern rotation (two-sided), detrended " + scale,
-        "n": int(len(values)), "n_missing": int(mask.sum()), "n_neighbours": n_near,
-        "n_other": n_far, "n_rotations": int(len(shifted)), "sentence": sentence,
-    }]).loc[:, list(MISSINGNESS_COLUMNS)]
+    p_text = words.p_text(p_value, "rotation p")
+    reading = (
+        "months next to a gap are quieter than the others, as if months went unpublished "
+        "because they were quiet"
+        if (p_value <= 0.05 and statistic < 0)
+        else "months next to a gap are busier than the others"
+        if p_value <= 0.05
+        else "no evidence at the 5% level that a month's publication depends on the level around it"
+    )
+    sentence = (
+        f"{label}: the {n_near} observed months next to one of the {int(mask.sum())} missing "
+        f"months sit {abs(statistic):.2f} {where} the other {n_far} observed months on the "
+        f"{scale} scale after removing trend, break and season{pct}; {p_text} "
+        f"({len(shifted)} shifts of the gap pattern, {len(values)} months): {reading}."
+    )
+    return pd.DataFrame(
+        [
+            {
+                "series": label,
+                "statistic": statistic,
+                "neighbour_mean": near,
+                "other_mean": far,
+                "p_value": p_value,
+                "method": "gap-pattern rotation (two-sided), detrended " + scale,
+                "n": int(len(values)),
+                "n_missing": int(mask.sum()),
+                "n_neighbours": n_near,
+                "n_other": n_far,
+                "n_rotations": int(len(shifted)),
+                "sentence": sentence,
+            }
+        ]
+    ).loc[:, list(MISSINGNESS_COLUMNS)]
 
 
 # --------------------------------------------------------------------------
@@ -748,8 +896,10 @@ def _cumulator_class():
     if _CUMULATOR_CLASS is not None:
         return _CUMULATOR_CLASS
     from statsmodels.tsa.statespace.mlemodel import MLEModel
-    from statsmodels.tsa.statespace.tools import (constrain_stationary_multivariate,
-                                                  unconstrain_stationary_multivariate)
+    from statsmodels.tsa.statespace.tools import (
+        constrain_stationary_multivariate,
+        unconstrain_stationary_multivariate,
+    )
 
     class _CumulatorVAR(MLEModel):
         """Bivariate VAR in which violence is a latent monthly state and published
@@ -766,8 +916,18 @@ def _cumulator_class():
         removes most of the trend in its variance) rather than ``log1p``.
         """
 
-        def __init__(self, engagement, violence_scaled, exog, weights, spans, *, lags=1,
-                     names=("engagement", "violence"), enforce_stationarity=False):
+        def __init__(
+            self,
+            engagement,
+            violence_scaled,
+            exog,
+            weights,
+            spans,
+            *,
+            lags=1,
+            names=("engagement", "violence"),
+            enforce_stationarity=False,
+        ):
             engagement = np.asarray(engagement, float)
             violence_scaled = np.asarray(violence_scaled, float)
             exog = np.asarray(exog, float)
@@ -805,8 +965,8 @@ def _cumulator_class():
             for start, end, value, sd, slot in slots:
                 for j in range(end - start + 1):
                     design[2 + slot, self.p + j, end] = weights[end - j]
-                self.total_exog[slot, end] = weights[start:end + 1] @ self.exog_matrix[start:end + 1]
-                obs_cov[2 + slot, 2 + slot, end] = sd ** 2
+                self.total_exog[slot, end] = weights[start : end + 1] @ self.exog_matrix[start : end + 1]
+                obs_cov[2 + slot, 2 + slot, end] = sd**2
             self["design"] = design
             self["obs_cov"] = obs_cov
             selection = np.zeros((k_states, 2))
@@ -839,8 +999,12 @@ def _cumulator_class():
 
         def _slices(self):
             kx, p = self.kx, self.p
-            return (slice(0, kx), slice(kx, 2 * kx), slice(2 * kx, 2 * kx + 4 * p),
-                    slice(2 * kx + 4 * p, 2 * kx + 4 * p + 3))
+            return (
+                slice(0, kx),
+                slice(kx, 2 * kx),
+                slice(2 * kx, 2 * kx + 4 * p),
+                slice(2 * kx + 4 * p, 2 * kx + 4 * p + 3),
+            )
 
         def _ols_start(self, engagement, violence_scaled):
             data = np.column_stack([engagement, violence_scaled])
@@ -852,15 +1016,14 @@ def _cumulator_class():
                 betas.append(coef)
                 resid[ok, c] = data[ok, c] - X[ok] @ coef
             p = self.p
-            rows = [t for t in range(p, len(data)) if np.isfinite(resid[t - p:t + 1]).all()]
+            rows = [t for t in range(p, len(data)) if np.isfinite(resid[t - p : t + 1]).all()]
             lagged = np.column_stack([resid[[t - i for t in rows]] for i in range(1, p + 1)])
             ar, *_ = np.linalg.lstsq(lagged, resid[rows], rcond=None)  # (2p, 2)
             ar = ar.T  # rows = equations
             eps = resid[rows] - lagged @ ar.T
             cov = eps.T @ eps / max(len(rows) - 2 * p, 1)
             chol = np.linalg.cholesky(cov + 1e-8 * np.eye(2))
-            return np.concatenate([betas[0], betas[1], ar.ravel(),
-                                   [chol[0, 0], chol[1, 0], chol[1, 1]]])
+            return np.concatenate([betas[0], betas[1], ar.ravel(), [chol[0, 0], chol[1, 0], chol[1, 1]]])
 
         def _state_cov(self, params):
             c = params[self._slices()[3]]
@@ -875,8 +1038,9 @@ def _cumulator_class():
             constrained = unconstrained.copy()
             s_ar = self._slices()[2]
             coefs = unconstrained[s_ar].reshape(2, 2 * self.p)
-            constrained[s_ar] = constrain_stationary_multivariate(
-                coefs, self._state_cov(unconstrained))[0].ravel()
+            constrained[s_ar] = constrain_stationary_multivariate(coefs, self._state_cov(unconstrained))[
+                0
+            ].ravel()
             return constrained
 
         def untransform_params(self, constrained):
@@ -886,8 +1050,9 @@ def _cumulator_class():
             unconstrained = constrained.copy()
             s_ar = self._slices()[2]
             coefs = constrained[s_ar].reshape(2, 2 * self.p)
-            unconstrained[s_ar] = unconstrain_stationary_multivariate(
-                coefs, self._state_cov(constrained))[0].ravel()
+            unconstrained[s_ar] = unconstrain_stationary_multivariate(coefs, self._state_cov(constrained))[
+                0
+            ].ravel()
             return unconstrained
 
         def update(self, params, **kwargs):
@@ -975,9 +1140,15 @@ class CumulatorFit:
         w = self.weights.to_numpy(float)
         sd = np.sqrt(np.maximum(var, 0)) * w
         smoothed = mean_z * w
-        return pd.DataFrame({"observed": self.data[self.names[1]].to_numpy(float),
-                             "smoothed": smoothed, "lower": smoothed - 1.96 * sd,
-                             "upper": smoothed + 1.96 * sd}, index=self.data.index)
+        return pd.DataFrame(
+            {
+                "observed": self.data[self.names[1]].to_numpy(float),
+                "smoothed": smoothed,
+                "lower": smoothed - 1.96 * sd,
+                "upper": smoothed + 1.96 * sd,
+            },
+            index=self.data.index,
+        )
 
 
 def _violence_weights(violence: pd.Series, exog: pd.DataFrame) -> pd.Series:
@@ -1001,22 +1172,49 @@ def _spans_inside(spans: pd.DataFrame, index: pd.PeriodIndex, missing: np.ndarra
         if start < first or end > last or end < start:
             continue
         a, b = index.get_loc(start), index.get_loc(end)
-        n_missing = int(missing[a:b + 1].sum())
+        n_missing = int(missing[a : b + 1].sum())
         if n_missing == 0:
             continue  # every month published: says nothing about the gaps
         if b - a + 1 > 24:
             continue
-        rows.append({"period_start": start, "period_end": end, "value": float(row.value),
-                     "figure_id": getattr(row, "figure_id", ""), "months_missing": n_missing,
-                     "start_pos": a, "end_pos": b})
-    return pd.DataFrame(rows, columns=["period_start", "period_end", "value", "figure_id",
-                                       "months_missing", "start_pos", "end_pos"])
+        rows.append(
+            {
+                "period_start": start,
+                "period_end": end,
+                "value": float(row.value),
+                "figure_id": getattr(row, "figure_id", ""),
+                "months_missing": n_missing,
+                "start_pos": a,
+                "end_pos": b,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "period_start",
+            "period_end",
+            "value",
+            "figure_id",
+            "months_missing",
+            "start_pos",
+            "end_pos",
+        ],
+    )
 
 
-def fit_cumulator_var(engagement, violence, spans: pd.DataFrame | None, *, use_totals: bool = True,
-                      lags: int = 1, break_date: str | None = DEFAULT_BREAK_DATE,
-                      harmonics: int = 1, total_relative_sd: float = TOTAL_RELATIVE_SD,
-                      min_observed: int = MIN_OBSERVED_MONTHS, maxiter: int = 500) -> CumulatorFit:
+def fit_cumulator_var(
+    engagement,
+    violence,
+    spans: pd.DataFrame | None,
+    *,
+    use_totals: bool = True,
+    lags: int = 1,
+    break_date: str | None = DEFAULT_BREAK_DATE,
+    harmonics: int = 1,
+    total_relative_sd: float = TOTAL_RELATIVE_SD,
+    min_observed: int = MIN_OBSERVED_MONTHS,
+    maxiter: int = 500,
+) -> CumulatorFit:
     """Fit the cumulator VAR: published multi-month totals as observations of sums of months.
 
     Violence is a latent monthly state observed in the months with a
@@ -1059,18 +1257,27 @@ def fit_cumulator_var(engagement, violence, spans: pd.DataFrame | None, *, use_t
     if use_totals and spans is not None and len(spans):
         used = _spans_inside(spans, frame.index, missing)
     else:
-        used = _spans_inside(pd.DataFrame(columns=["period_start", "period_end", "value"]),
-                             frame.index, missing)
+        used = _spans_inside(
+            pd.DataFrame(columns=["period_start", "period_end", "value"]), frame.index, missing
+        )
     weights = _violence_weights(frame[names[1]], exog)
-    span_list = [(r.start_pos, r.end_pos, r.value, max(1.0, total_relative_sd * r.value))
-                 for r in used.itertuples(index=False)]
+    span_list = [
+        (r.start_pos, r.end_pos, r.value, max(1.0, total_relative_sd * r.value))
+        for r in used.itertuples(index=False)
+    ]
     began = time.perf_counter()
     results = None
     for enforce, method in ((False, "bfgs"), (True, "lbfgs")):
-        model = CumulatorVAR(np.log1p(frame[names[0]].to_numpy(float)),
-                             frame[names[1]].to_numpy(float) / weights.to_numpy(float),
-                             exog.to_numpy(float), weights.to_numpy(float), span_list,
-                             lags=lags, names=names, enforce_stationarity=enforce)
+        model = CumulatorVAR(
+            np.log1p(frame[names[0]].to_numpy(float)),
+            frame[names[1]].to_numpy(float) / weights.to_numpy(float),
+            exog.to_numpy(float),
+            weights.to_numpy(float),
+            span_list,
+            lags=lags,
+            names=names,
+            enforce_stationarity=enforce,
+        )
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -1083,12 +1290,19 @@ def fit_cumulator_var(engagement, violence, spans: pd.DataFrame | None, *, use_t
     if results is None:
         raise np.linalg.LinAlgError("the cumulator VAR could not be fitted (both optimisers failed)")
     return CumulatorFit(
-        results=results, names=names, uses_totals=bool(len(used)), weights=weights,
-        spans_used=used.drop(columns=["start_pos", "end_pos"]), data=frame, exog=exog, lag_order=int(lags),
+        results=results,
+        names=names,
+        uses_totals=bool(len(used)),
+        weights=weights,
+        spans_used=used.drop(columns=["start_pos", "end_pos"]),
+        data=frame,
+        exog=exog,
+        lag_order=int(lags),
         n_observed={c: int(frame[c].notna().sum()) for c in names},
         window=f"{frame.index[0]} to {frame.index[-1]}",
         converged=bool(results.mle_retvals.get("converged", True)),
-        seconds=time.perf_counter() - began)
+        seconds=time.perf_counter() - began,
+    )
 
 
 def granger_cumulator(fit: CumulatorFit, *, method: str = DEFAULT_METHOD) -> pd.DataFrame:
@@ -1100,17 +1314,26 @@ def granger_cumulator(fit: CumulatorFit, *, method: str = DEFAULT_METHOD) -> pd.
     params = pd.Series(np.asarray(results.params), index=results.model.param_names)
     cov = pd.DataFrame(np.asarray(results.cov_params()), index=params.index, columns=params.index)
     model_key = "cumulator" if fit.uses_totals else "cumulator_no_totals"
-    table = _wald_rows(params, cov, fit.names, fit.lag_order, fit.n_observed,
-                       fit.params_per_equation(), method, model_key)
-    table["totals"] = (f"{len(fit.spans_used)} published totals used as observations"
-                       if fit.uses_totals else "ignored")
+    table = _wald_rows(
+        params, cov, fit.names, fit.lag_order, fit.n_observed, fit.params_per_equation(), method, model_key
+    )
+    table["totals"] = (
+        f"{len(fit.spans_used)} published totals used as observations" if fit.uses_totals else "ignored"
+    )
     return table
 
 
-def cumulator_comparison(engagement, violence, spans: pd.DataFrame, *, lags: int = 1,
-                         break_date: str | None = DEFAULT_BREAK_DATE, harmonics: int = 1,
-                         method: str = DEFAULT_METHOD,
-                         total_relative_sd: float = TOTAL_RELATIVE_SD) -> pd.DataFrame:
+def cumulator_comparison(
+    engagement,
+    violence,
+    spans: pd.DataFrame,
+    *,
+    lags: int = 1,
+    break_date: str | None = DEFAULT_BREAK_DATE,
+    harmonics: int = 1,
+    method: str = DEFAULT_METHOD,
+    total_relative_sd: float = TOTAL_RELATIVE_SD,
+) -> pd.DataFrame:
     """The Granger-type tests with the gaps ignored and with them informed by the published totals.
 
     A labelled sensitivity: the same cumulator VAR (:func:`fit_cumulator_var`)
@@ -1138,9 +1361,16 @@ def cumulator_comparison(engagement, violence, spans: pd.DataFrame, *, lags: int
     fits = {}
     tables = []
     for key, use in (("ignored", False), ("used", True)):
-        fit = fit_cumulator_var(engagement, violence, spans, use_totals=use, lags=lags,
-                                break_date=break_date, harmonics=harmonics,
-                                total_relative_sd=total_relative_sd)
+        fit = fit_cumulator_var(
+            engagement,
+            violence,
+            spans,
+            use_totals=use,
+            lags=lags,
+            break_date=break_date,
+            harmonics=harmonics,
+            total_relative_sd=total_relative_sd,
+        )
         if use and not fit.uses_totals:
             tables[0]["totals"] = "ignored (no published total spans a missing month)"
             break
@@ -1156,19 +1386,33 @@ def _smoothed_without_totals(fit: CumulatorFit) -> np.ndarray:
     """Smoothed violence counts at the same parameters with the totals removed."""
     model = fit.results.model
     names = fit.names
-    bare = CumulatorVAR(np.log1p(fit.data[names[0]].to_numpy(float)),
-                        fit.data[names[1]].to_numpy(float) / fit.weights.to_numpy(float),
-                        fit.exog.to_numpy(float), fit.weights.to_numpy(float), [],
-                        lags=fit.lag_order, names=names)
+    bare = CumulatorVAR(
+        np.log1p(fit.data[names[0]].to_numpy(float)),
+        fit.data[names[1]].to_numpy(float) / fit.weights.to_numpy(float),
+        fit.exog.to_numpy(float),
+        fit.weights.to_numpy(float),
+        [],
+        lags=fit.lag_order,
+        names=names,
+    )
     params = np.asarray(fit.results.params)
     smoothed = bare.smooth(params)
     beta_v = params[model._slices()[1]]
     return (bare.exog_matrix @ beta_v + smoothed.smoothed_state[bare.p]) * fit.weights.to_numpy(float)
 
 
-def calibrate_cumulator(scenario: str = "independent", design=None, *, effect: float = 0.0,
-                        reps: int = 30, seed: int = 30, lags: int = 1, harmonics: int = 1,
-                        alpha: float = 0.05, method: str = "wald_chi2") -> pd.DataFrame:
+def calibrate_cumulator(
+    scenario: str = "independent",
+    design=None,
+    *,
+    effect: float = 0.0,
+    reps: int = 30,
+    seed: int = 30,
+    lags: int = 1,
+    harmonics: int = 1,
+    alpha: float = 0.05,
+    method: str = "wald_chi2",
+) -> pd.DataFrame:
     """Size or power of the cumulator Granger-type test and its recovery of missing months
     (SIMULATED DATA).
 
@@ -1190,7 +1434,8 @@ def calibrate_cumulator(scenario: str = "independent", design=None, *, effect: f
 
     design = design or simulate.ShapedDesign()
     engagement, violence, complete, totals = simulate.simulate_shaped_pair_with_totals(
-        scenario, design, effect=effect, reps=reps, seed=seed)
+        scenario, design, effect=effect, reps=reps, seed=seed
+    )
     index = design.index()
     gaps = np.isnan(violence[0])
     hits = {"engagement_causes_violence": [], "violence_causes_engagement": []}
@@ -1199,16 +1444,21 @@ def calibrate_cumulator(scenario: str = "independent", design=None, *, effect: f
         e = pd.Series(engagement[r], index=index, name="engagement")
         v = pd.Series(violence[r], index=index, name="violence")
         try:
-            fit = fit_cumulator_var(e, v, totals.loc[totals["rep"] == r], lags=lags,
-                                    break_date=design.break_date(), harmonics=harmonics)
+            fit = fit_cumulator_var(
+                e,
+                v,
+                totals.loc[totals["rep"] == r],
+                lags=lags,
+                break_date=design.break_date(),
+                harmonics=harmonics,
+            )
         except (InsufficientData, np.linalg.LinAlgError, ValueError):
             failed += 1
             continue
         seconds.append(fit.seconds)
         table = granger_cumulator(fit, method=method)
         for row in table.itertuples():
-            key = ("engagement_causes_violence" if row.cause == "engagement"
-                   else "violence_causes_engagement")
+            key = "engagement_causes_violence" if row.cause == "engagement" else "violence_causes_engagement"
             hits[key].append(row.p_value <= alpha)
         truth = complete[r, gaps]
         errors_with.append(fit.smoothed_violence()["smoothed"].to_numpy()[gaps] - truth)
@@ -1218,21 +1468,30 @@ def calibrate_cumulator(scenario: str = "independent", design=None, *, effect: f
     rows = []
     for direction, flags in hits.items():
         rate = float(np.mean(flags)) if flags else np.nan
-        rows.append({"scenario": scenario, "effect": effect, "method": method,
-                     "direction": direction, "rejection_rate": rate,
-                     "mc_se": float(np.sqrt(rate * (1 - rate) / max(len(flags), 1))),
-                     "reps": len(flags), "failed": failed,
-                     "rmse_missing_with_totals": float(np.mean(rmse_with)),
-                     "rmse_missing_without_totals": float(np.mean(rmse_without)),
-                     "share_better_with_totals": float(np.mean(rmse_with < rmse_without)),
-                     "seconds_per_fit": float(np.mean(seconds)) if seconds else np.nan})
+        rows.append(
+            {
+                "scenario": scenario,
+                "effect": effect,
+                "method": method,
+                "direction": direction,
+                "rejection_rate": rate,
+                "mc_se": float(np.sqrt(rate * (1 - rate) / max(len(flags), 1))),
+                "reps": len(flags),
+                "failed": failed,
+                "rmse_missing_with_totals": float(np.mean(rmse_with)),
+                "rmse_missing_without_totals": float(np.mean(rmse_without)),
+                "share_better_with_totals": float(np.mean(rmse_with < rmse_without)),
+                "seconds_per_fit": float(np.mean(seconds)) if seconds else np.nan,
+            }
+        )
     table = pd.DataFrame(rows)
     table.attrs["label"] = simulate.SIMULATED_LABEL
     return table
 
 
-def calibrate_missingness(mechanism: str = "random", design=None, *, reps: int = 200,
-                          seed: int = 11, alpha: float = 0.05) -> dict:
+def calibrate_missingness(
+    mechanism: str = "random", design=None, *, reps: int = 200, seed: int = 11, alpha: float = 0.05
+) -> dict:
     """Rejection rate of :func:`missingness_level_test` on simulated violence (SIMULATED DATA).
 
     Parameters
@@ -1258,8 +1517,9 @@ def calibrate_missingness(mechanism: str = "random", design=None, *, reps: int =
     if mechanism not in ("random", "quiet"):
         raise ValueError(f"mechanism must be 'random' or 'quiet'; got {mechanism!r}")
     design = design or simulate.ShapedDesign()
-    complete = simulate.simulate_shaped_pair("independent", replace(design, violence_gaps=()),
-                                             reps=reps, seed=seed)[1]
+    complete = simulate.simulate_shaped_pair(
+        "independent", replace(design, violence_gaps=()), reps=reps, seed=seed
+    )[1]
     rng = np.random.default_rng(seed)
     mask = np.zeros(design.n, bool)
     mask[list(design.violence_gaps)] = True
@@ -1270,25 +1530,31 @@ def calibrate_missingness(mechanism: str = "random", design=None, *, reps: int =
         if mechanism == "quiet":
             resid = _detrended(pd.Series(values, index=index), design.break_date(), 1, "log1p")
             smooth = pd.Series(resid).rolling(3, center=True, min_periods=1).mean().to_numpy()
-            gaps = np.argsort(smooth)[:int(mask.sum())]
+            gaps = np.argsort(smooth)[: int(mask.sum())]
         else:
             gaps = np.flatnonzero(np.roll(mask, int(rng.integers(design.n))))
         gaps = gaps[(gaps > 0) & (gaps < design.n - 1)]  # gaps inside the window
         values[gaps] = np.nan
-        result = missingness_level_test(pd.Series(values, index=index, name="simulated"),
-                                        break_date=design.break_date())
+        result = missingness_level_test(
+            pd.Series(values, index=index, name="simulated"), break_date=design.break_date()
+        )
         hits.append(result["p_value"].iloc[0] <= alpha)
-    return {"mechanism": mechanism, "rejection_rate": float(np.mean(hits)), "reps": reps,
-            "n_missing": int(mask.sum()), "label": simulate.SIMULATED_LABEL}
+    return {
+        "mechanism": mechanism,
+        "rejection_rate": float(np.mean(hits)),
+        "reps": reps,
+        "n_missing": int(mask.sum()),
+        "label": simulate.SIMULATED_LABEL,
+    }
 
 
 #: Effects at which power is reported (log scale per unit of ``log1p`` deviation, lag 1).
-STATED_EFFECTS: dict[str, tuple[float, ...]] = {"engagement_leads": (0.2, 0.4),
-                                                "violence_leads": (1.2, 1.6)}
+STATED_EFFECTS: dict[str, tuple[float, ...]] = {"engagement_leads": (0.2, 0.4), "violence_leads": (1.2, 1.6)}
 
 
-def calibration_table(*, reps: int = 200, power_reps: int = 100, cumulator_reps: int = 60,
-                      seed: int = 2026) -> pd.DataFrame:
+def calibration_table(
+    *, reps: int = 200, power_reps: int = 100, cumulator_reps: int = 60, seed: int = 2026
+) -> pd.DataFrame:
     """The README calibration table of this module at the bundled shape (SIMULATED DATA).
 
     Rows: size of both Granger-type methods of the state-space VAR in each
@@ -1312,31 +1578,63 @@ def calibration_table(*, reps: int = 200, power_reps: int = 100, cumulator_reps:
             if note_column == "irf":
                 note = f"impulse band excludes zero in {row.irf_band_excludes_zero:.3f} of runs"
             elif note_column == "recovery":
-                note = (f"RMSE of the missing months {row.rmse_missing_with_totals:.1f} with the "
-                        f"totals vs {row.rmse_missing_without_totals:.1f} without; better in "
-                        f"{row.share_better_with_totals:.0%} of runs")
+                note = (
+                    f"RMSE of the missing months {row.rmse_missing_with_totals:.1f} with the "
+                    f"totals vs {row.rmse_missing_without_totals:.1f} without; better in "
+                    f"{row.share_better_with_totals:.0%} of runs"
+                )
             note += ("; " if note else "") + f"{row.seconds_per_fit:.2f} s per fit"
-            rows.append({"model": model, "check": check, "scenario": row.scenario,
-                         "effect": row.effect, "method": row.method, "direction": row.direction,
-                         "rate": row.rejection_rate, "mc_se": row.mc_se, "reps": row.reps,
-                         "note": note})
+            rows.append(
+                {
+                    "model": model,
+                    "check": check,
+                    "scenario": row.scenario,
+                    "effect": row.effect,
+                    "method": row.method,
+                    "direction": row.direction,
+                    "rate": row.rejection_rate,
+                    "mc_se": row.mc_se,
+                    "reps": row.reps,
+                    "note": note,
+                }
+            )
 
-    add("state-space VAR", "size",
-        calibrate_granger("independent", reps=reps, seed=seed, irf_draws=200), "irf")
+    add(
+        "state-space VAR",
+        "size",
+        calibrate_granger("independent", reps=reps, seed=seed, irf_draws=200),
+        "irf",
+    )
     for scenario, effects in STATED_EFFECTS.items():
         for effect in effects:
-            add("state-space VAR", "power", calibrate_granger(scenario, effect=effect,
-                                                              reps=power_reps, seed=seed + 1))
-    add("cumulator VAR", "size", calibrate_cumulator("independent", reps=cumulator_reps,
-                                                     seed=seed + 2), "recovery")
+            add(
+                "state-space VAR",
+                "power",
+                calibrate_granger(scenario, effect=effect, reps=power_reps, seed=seed + 1),
+            )
+    add(
+        "cumulator VAR",
+        "size",
+        calibrate_cumulator("independent", reps=cumulator_reps, seed=seed + 2),
+        "recovery",
+    )
     for mechanism, check in (("random", "size"), ("quiet", "power")):
         result = calibrate_missingness(mechanism, reps=reps * 2, seed=seed + 3)
         rate = result["rejection_rate"]
-        rows.append({"model": "missingness test", "check": check,
-                     "scenario": f"gaps {mechanism}", "effect": np.nan,
-                     "method": "gap-pattern rotation", "direction": "",
-                     "rate": rate, "mc_se": float(np.sqrt(rate * (1 - rate) / result["reps"])),
-                     "reps": result["reps"], "note": ""})
+        rows.append(
+            {
+                "model": "missingness test",
+                "check": check,
+                "scenario": f"gaps {mechanism}",
+                "effect": np.nan,
+                "method": "gap-pattern rotation",
+                "direction": "",
+                "rate": rate,
+                "mc_se": float(np.sqrt(rate * (1 - rate) / result["reps"])),
+                "reps": result["reps"],
+                "note": "",
+            }
+        )
     table = pd.DataFrame(rows)
     from analysis import simulate
 
@@ -1346,12 +1644,13 @@ def calibration_table(*, reps: int = 200, power_reps: int = 100, cumulator_reps:
 
 def markdown_table(table: pd.DataFrame) -> str:
     """A plain Markdown table (floats to three decimals, missing as blank)."""
+
     def cell(value):
         if isinstance(value, float):
             return "" if not np.isfinite(value) else f"{value:.3f}"
         return str(value).replace("_", " ")
-    lines = ["| " + " | ".join(table.columns) + " |",
-             "|" + "---|" * table.shape[1]]
+
+    lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * table.shape[1]]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in table.itertuples(index=False)]
     return "\n".join(lines)
 

@@ -37,8 +37,7 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.diagnostic import breaks_cusumolsresid
-from statsmodels.tools.sm_exceptions import (ConvergenceWarning, HessianInversionWarning,
-                                             InterpolationWarning)
+from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning, InterpolationWarning
 from statsmodels.tsa.seasonal import STL
 from statsmodels.tsa.stattools import adfuller, kpss
 
@@ -78,8 +77,9 @@ def _break_period(index: pd.PeriodIndex, break_date: str) -> pd.Period | None:
     return after[0] if len(after) else None
 
 
-def its_design(counts: RegularSeries | pd.Series, break_date: str = DEFAULT_BREAK_DATE,
-               month_effects: bool = True) -> pd.DataFrame:
+def its_design(
+    counts: RegularSeries | pd.Series, break_date: str = DEFAULT_BREAK_DATE, month_effects: bool = True
+) -> pd.DataFrame:
     """Interrupted-time-series design on the observed periods.
 
     Parameters
@@ -105,12 +105,15 @@ def its_design(counts: RegularSeries | pd.Series, break_date: str = DEFAULT_BREA
     t = np.arange(len(index), dtype=float)
     brk = _break_period(index, break_date)
     t_break = float(index.get_loc(brk)) if brk is not None else float(len(index))
-    design = pd.DataFrame({
-        "y": values.to_numpy(float),
-        "trend": t,
-        "level_change": (t >= t_break).astype(float),
-        "slope_change": np.where(t >= t_break, t - t_break, 0.0),
-    }, index=index)
+    design = pd.DataFrame(
+        {
+            "y": values.to_numpy(float),
+            "trend": t,
+            "level_change": (t >= t_break).astype(float),
+            "slope_change": np.where(t >= t_break, t - t_break, 0.0),
+        },
+        index=index,
+    )
     if month_effects:
         months = np.array([p.month for p in index.asfreq("M", how="start")])
         design["month"] = [f"{m:02d}" for m in months]
@@ -206,20 +209,35 @@ class CountModelResult:
         """Model statistics and diagnostics as a two-column table."""
         rows = [
             ("family", "negative binomial (NB2)" if self.family == "negbin" else "Poisson"),
-            ("alpha (dispersion)", f"{self.alpha:.3f} (95% CI {self.alpha_ci[0]:.3f}–{self.alpha_ci[1]:.3f})"
-             if self.family == "negbin" else "0 (Poisson)"),
+            (
+                "alpha (dispersion)",
+                f"{self.alpha:.3f} (95% CI {self.alpha_ci[0]:.3f}–{self.alpha_ci[1]:.3f})"
+                if self.family == "negbin"
+                else "0 (Poisson)",
+            ),
             ("N (observed periods)", f"{self.n} ({self.n_before} before, {self.n_after} after the break)"),
             ("AIC", f"{self.aic:.1f}"),
-            ("interval method", {"model_ar1": "model-based, scaled for dispersion and lag-1 autocorrelation; t(N - k)",
-                                 "gap_hac": f"HAC at real time distances (maxlags {self.maxlags}); t(N - k)",
-                                 "hac": f"HAC over observed rows (maxlags {self.maxlags}); normal"}[self.cov]),
+            (
+                "interval method",
+                {
+                    "model_ar1": "model-based, scaled for dispersion and lag-1 autocorrelation; t(N - k)",
+                    "gap_hac": f"HAC at real time distances (maxlags {self.maxlags}); t(N - k)",
+                    "hac": f"HAC over observed rows (maxlags {self.maxlags}); normal",
+                }[self.cov],
+            ),
             ("seasonal terms", "annual harmonic (sine and cosine)" if self.month_effects else "none"),
-            ("dispersion test (Cameron–Trivedi, vs Poisson)",
-             f"z = {self.dispersion_test['statistic']:.2f}, {words.p_text(self.dispersion_test['p_value'])}"),
-            ("LR test alpha = 0 (boundary)",
-             f"LR = {self.alpha_lr_test['statistic']:.2f}, {words.p_text(self.alpha_lr_test['p_value'])}"),
-            (f"Ljung–Box, Pearson residuals ({self.ljung_box['lags']} lags)",
-             f"Q = {self.ljung_box['statistic']:.2f}, {words.p_text(self.ljung_box['p_value'])}"),
+            (
+                "dispersion test (Cameron–Trivedi, vs Poisson)",
+                f"z = {self.dispersion_test['statistic']:.2f}, {words.p_text(self.dispersion_test['p_value'])}",
+            ),
+            (
+                "LR test alpha = 0 (boundary)",
+                f"LR = {self.alpha_lr_test['statistic']:.2f}, {words.p_text(self.alpha_lr_test['p_value'])}",
+            ),
+            (
+                f"Ljung–Box, Pearson residuals ({self.ljung_box['lags']} lags)",
+                f"Q = {self.ljung_box['statistic']:.2f}, {words.p_text(self.ljung_box['p_value'])}",
+            ),
         ]
         return pd.DataFrame(rows, columns=["statistic", "value"]).set_index("statistic")
 
@@ -264,9 +282,9 @@ def _term_name(name: str) -> str:
     if name == "Intercept":
         return "baseline"
     if name.startswith("C(month)[T."):
-        return "month_" + name[len("C(month)[T."):-1]
+        return "month_" + name[len("C(month)[T.") : -1]
     if name.startswith("season_"):
-        return "month_harmonic_" + name[len("season_"):]
+        return "month_harmonic_" + name[len("season_") :]
     return name
 
 
@@ -287,8 +305,9 @@ def _annihilator(exog: np.ndarray, mu: np.ndarray, alpha: float) -> np.ndarray:
     return np.eye(len(mu)) - weighted @ np.linalg.pinv(weighted)
 
 
-def residual_autocorrelation(residuals: np.ndarray, times: np.ndarray, lag: int,
-                             annihilator: np.ndarray | None = None) -> float:
+def residual_autocorrelation(
+    residuals: np.ndarray, times: np.ndarray, lag: int, annihilator: np.ndarray | None = None
+) -> float:
     """Lag-``lag`` autocorrelation over observed periods exactly ``lag`` apart,
     centred at its expectation under independent errors when ``annihilator``
     (``I - H`` of the fit) is given; ``NaN`` if no such pair exists."""
@@ -299,7 +318,7 @@ def residual_autocorrelation(residuals: np.ndarray, times: np.ndarray, lag: int,
     full[position] = e
     products = full[lag:] * full[:-lag]
     products = products[~np.isnan(products)]
-    total = float(np.sum(e ** 2))
+    total = float(np.sum(e**2))
     if len(products) == 0 or total == 0:
         return float("nan")
     r = float(products.sum()) / total
@@ -310,8 +329,9 @@ def residual_autocorrelation(residuals: np.ndarray, times: np.ndarray, lag: int,
     return r * len(e) / len(products)
 
 
-def ljung_box_observed(residuals: np.ndarray, times: np.ndarray, lags: int,
-                       annihilator: np.ndarray | None = None) -> dict:
+def ljung_box_observed(
+    residuals: np.ndarray, times: np.ndarray, lags: int, annihilator: np.ndarray | None = None
+) -> dict:
     """Ljung–Box on residuals of observed periods at real time distances.
 
     The lag-``h`` autocorrelation uses only the ``N_h`` pairs of observed
@@ -337,7 +357,7 @@ def ljung_box_observed(residuals: np.ndarray, times: np.ndarray, lags: int,
     n = len(e)
     full = np.full(t.max() - t.min() + 1, np.nan)
     full[t - t.min()] = e
-    total = float(np.sum(e ** 2))
+    total = float(np.sum(e**2))
     position = t - t.min()
     q = 0.0
     for h in range(1, lags + 1):
@@ -347,20 +367,27 @@ def ljung_box_observed(residuals: np.ndarray, times: np.ndarray, lags: int,
             continue
         r_h = float(products.sum()) / total
         if annihilator is not None:
-            first = np.flatnonzero(np.isin(position, position + h))   # index of t + h
-            second = np.searchsorted(position, position[first] - h)    # index of t
+            first = np.flatnonzero(np.isin(position, position + h))  # index of t + h
+            second = np.searchsorted(position, position[first] - h)  # index of t
             expected = float(np.sum(annihilator[first] * annihilator[second]))  # tr(M S_h M)
             r_h -= expected / float(np.trace(annihilator))
-        q += r_h ** 2 / len(products)
+        q += r_h**2 / len(products)
     q *= n * (n + 2)
     return {"lags": lags, "statistic": float(q), "p_value": float(stats.chi2.sf(q, lags))}
 
 
-def segmented_count_model(counts: RegularSeries | pd.Series, break_date: str = DEFAULT_BREAK_DATE,
-                          family: str = "negbin", maxlags: int | None = None,
-                          month_effects: bool = True, ci_level: float = 0.95,
-                          min_months: int = MIN_COUNT_MODEL_MONTHS, *, seasonal: str = "harmonic",
-                          cov: str = "model_ar1") -> CountModelResult:
+def segmented_count_model(
+    counts: RegularSeries | pd.Series,
+    break_date: str = DEFAULT_BREAK_DATE,
+    family: str = "negbin",
+    maxlags: int | None = None,
+    month_effects: bool = True,
+    ci_level: float = 0.95,
+    min_months: int = MIN_COUNT_MODEL_MONTHS,
+    *,
+    seasonal: str = "harmonic",
+    cov: str = "model_ar1",
+) -> CountModelResult:
     """Fit a segmented (interrupted time series) count model.
 
     ``log E[y_t] = b0 + b1 t + b2 after_t + b3 (t - t_break) after_t + month_t``
@@ -434,15 +461,19 @@ def segmented_count_model(counts: RegularSeries | pd.Series, break_date: str = D
         raise InsufficientData(f"only {n} periods of '{label}' are observed", n=n, required=min_months)
     use_months = month_effects and n >= MIN_MONTHS_FOR_MONTH_EFFECTS and values.index.freqstr.startswith("M")
     if month_effects and not use_months:
-        notes.append(f"Month effects left out: {n} observed periods (at least "
-                     f"{MIN_MONTHS_FOR_MONTH_EFFECTS} monthly periods needed).")
+        notes.append(
+            f"Month effects left out: {n} observed periods (at least "
+            f"{MIN_MONTHS_FOR_MONTH_EFFECTS} monthly periods needed)."
+        )
     design = its_design(values, break_date, month_effects=use_months)
     n_after = int(design["level_change"].sum())
     n_before = n - n_after
     if min(n_before, n_after) < MIN_MONTHS_EACH_SIDE:
         raise InsufficientData(
-            f"'{label}' has {n_before} observed periods before and {n_after} after the break "
-            f"{break_date}", n=min(n_before, n_after), required=MIN_MONTHS_EACH_SIDE)
+            f"'{label}' has {n_before} observed periods before and {n_after} after the break {break_date}",
+            n=min(n_before, n_after),
+            required=MIN_MONTHS_EACH_SIDE,
+        )
     maxlags = newey_west_maxlags(n) if maxlags is None else int(maxlags)
     exog_frame = _model_matrix(design, use_months, seasonal)
     y_frame = design["y"]
@@ -464,8 +495,10 @@ def segmented_count_model(counts: RegularSeries | pd.Series, break_date: str = D
         alpha_se = float(nb_ml.bse["alpha"])
         alpha_ci = (max(0.0, alpha - 1.96 * alpha_se), alpha + 1.96 * alpha_se)
         if not np.isfinite(alpha_se):
-            notes.append("The dispersion alpha sits at its boundary (no over-dispersion): its "
-                         "interval cannot be computed, and a Poisson model is adequate.")
+            notes.append(
+                "The dispersion alpha sits at its boundary (no over-dispersion): its "
+                "interval cannot be computed, and a Poisson model is adequate."
+            )
         lr = max(0.0, 2 * (nb_ml.llf - poisson_ml.llf))
         alpha_lr = {"statistic": lr, "p_value": float(0.5 * stats.chi2.sf(lr, 1)) if lr > 0 else 1.0}
         glm_family = sm.families.NegativeBinomial(alpha=alpha)
@@ -495,26 +528,30 @@ def segmented_count_model(counts: RegularSeries | pd.Series, break_date: str = D
             covariance = bread @ meat @ bread
         else:
             pearson = (y - mu) / np.sqrt(mu * scale)
-            pearson_dispersion = max(1.0, float(np.sum(pearson ** 2)) / max(1, n - k))
+            pearson_dispersion = max(1.0, float(np.sum(pearson**2)) / max(1, n - k))
             rho = residual_autocorrelation(pearson, times, 1, _annihilator(exog, mu, alpha))
             rho = min(max(rho, 0.0), 0.9)
             covariance = bread * pearson_dispersion * (1 + rho) / (1 - rho)
-            notes.append(f"Intervals: model-based, scaled by the Pearson dispersion ({pearson_dispersion:.2f}) "
-                         f"and by (1 + rho)/(1 - rho) for the residuals' lag-1 autocorrelation "
-                         f"(rho = {rho:.2f}, months exactly one apart).")
+            notes.append(
+                f"Intervals: model-based, scaled by the Pearson dispersion ({pearson_dispersion:.2f}) "
+                f"and by (1 + rho)/(1 - rho) for the residuals' lag-1 autocorrelation "
+                f"(rho = {rho:.2f}, months exactly one apart)."
+            )
         reference = stats.t(max(1, n - k))
         quantile = reference.ppf(0.5 + ci_level / 2)
     params = np.asarray(fit.params)
     bse = np.sqrt(np.diag(covariance))
     with np.errstate(divide="ignore", invalid="ignore"):
         p_values = 2 * reference.sf(np.abs(params / bse))
-    irr = pd.DataFrame({
-        "term": [_term_name(name) for name in fit.params.index],
-        "irr": np.exp(params),
-        "ci_low": np.exp(params - quantile * bse),
-        "ci_high": np.exp(params + quantile * bse),
-        "p_value": p_values,
-    })
+    irr = pd.DataFrame(
+        {
+            "term": [_term_name(name) for name in fit.params.index],
+            "irr": np.exp(params),
+            "ci_low": np.exp(params - quantile * bse),
+            "ci_high": np.exp(params + quantile * bse),
+            "p_value": p_values,
+        }
+    )
     order = ["baseline", "trend", "level_change", "slope_change"]
     irr["_order"] = [order.index(t) if t in order else len(order) for t in irr["term"]]
     irr = irr.sort_values(["_order", "term"]).drop(columns="_order").reset_index(drop=True)
@@ -526,25 +563,51 @@ def segmented_count_model(counts: RegularSeries | pd.Series, break_date: str = D
 
     eta = exog @ params
     eta_se = np.sqrt(np.einsum("ij,jk,ik->i", exog, covariance, exog))
-    fitted = pd.DataFrame({"observed": design["y"], "fitted": np.exp(eta),
-                           "ci_low": np.exp(eta - quantile * eta_se),
-                           "ci_high": np.exp(eta + quantile * eta_se)}, index=design.index)
+    fitted = pd.DataFrame(
+        {
+            "observed": design["y"],
+            "fitted": np.exp(eta),
+            "ci_low": np.exp(eta - quantile * eta_se),
+            "ci_high": np.exp(eta + quantile * eta_se),
+        },
+        index=design.index,
+    )
     # AIC counts every estimated parameter, the NB dispersion alpha included
     aic = float(-2 * fit.llf + 2 * (k + (1 if family == "negbin" else 0)))
     gaps = len(values) - n
     if gaps:
         word = "month" if values.index.freqstr.startswith("M") else "period"
-        notes.append(f"{gaps} missing {word}{'' if gaps == 1 else 's'} left out of the fit (not filled)"
-                     + ("; HAC treats the observed periods as consecutive; the Ljung–Box "
-                        "autocorrelations use the real distance between them." if cov == "hac" else
-                        "; the interval's autocorrelation adjustment and the Ljung–Box test use only "
-                        "pairs of observed periods at their real distance."))
+        notes.append(
+            f"{gaps} missing {word}{'' if gaps == 1 else 's'} left out of the fit (not filled)"
+            + (
+                "; HAC treats the observed periods as consecutive; the Ljung–Box "
+                "autocorrelations use the real distance between them."
+                if cov == "hac"
+                else "; the interval's autocorrelation adjustment and the Ljung–Box test use only "
+                "pairs of observed periods at their real distance."
+            )
+        )
     brk = _break_period(values.index, break_date)
     return CountModelResult(
-        irr=irr, family=family, alpha=alpha, alpha_ci=alpha_ci, n=n, n_before=n_before,
-        n_after=n_after, aic=aic, maxlags=maxlags, month_effects=use_months,
-        dispersion_test=dispersion, alpha_lr_test=alpha_lr, ljung_box=ljung_box, fitted=fitted,
-        break_period=str(brk) if brk is not None else "", label=str(label), notes=notes, cov=cov)
+        irr=irr,
+        family=family,
+        alpha=alpha,
+        alpha_ci=alpha_ci,
+        n=n,
+        n_before=n_before,
+        n_after=n_after,
+        aic=aic,
+        maxlags=maxlags,
+        month_effects=use_months,
+        dispersion_test=dispersion,
+        alpha_lr_test=alpha_lr,
+        ljung_box=ljung_box,
+        fitted=fitted,
+        break_period=str(brk) if brk is not None else "",
+        label=str(label),
+        notes=notes,
+        cov=cov,
+    )
 
 
 # --------------------------------------------------------------------------
@@ -569,19 +632,31 @@ class TrendResult:
 
     def as_frame(self) -> pd.DataFrame:
         """One-row table for display."""
-        return pd.DataFrame([{
-            "series": self.label, "window": f"{self.first_period} to {self.last_period}",
-            "n_observed": self.n, "theil_sen_slope_per_period": round(self.slope, 3),
-            "ci_95_low": round(self.slope_ci_low, 3), "ci_95_high": round(self.slope_ci_high, 3),
-            "mann_kendall_tau": round(self.mk_tau, 3), "mann_kendall_z": round(self.mk_z, 2),
-            "mann_kendall_p": round(self.mk_p_value, 4)}])
+        return pd.DataFrame(
+            [
+                {
+                    "series": self.label,
+                    "window": f"{self.first_period} to {self.last_period}",
+                    "n_observed": self.n,
+                    "theil_sen_slope_per_period": round(self.slope, 3),
+                    "ci_95_low": round(self.slope_ci_low, 3),
+                    "ci_95_high": round(self.slope_ci_high, 3),
+                    "mann_kendall_tau": round(self.mk_tau, 3),
+                    "mann_kendall_z": round(self.mk_z, 2),
+                    "mann_kendall_p": round(self.mk_p_value, 4),
+                }
+            ]
+        )
 
 
 def _observed(values: pd.Series, minimum: int, what: str) -> pd.Series:
     observed = values.dropna()
     if len(observed) < minimum:
-        raise InsufficientData(f"only {len(observed)} periods of '{values.name}' are observed for {what}",
-                               n=len(observed), required=minimum)
+        raise InsufficientData(
+            f"only {len(observed)} periods of '{values.name}' are observed for {what}",
+            n=len(observed),
+            required=minimum,
+        )
     return observed
 
 
@@ -594,9 +669,13 @@ def mann_kendall_lag(n: int) -> int:
     return max(1, min(12, n // 5))
 
 
-def theil_sen_trend(series: RegularSeries | pd.Series, ci_level: float = 0.95,
-                    min_periods: int = MIN_TREND_PERIODS, mk_lag: int | None = None,
-                    mk_variant: str = "prewhitened") -> TrendResult:
+def theil_sen_trend(
+    series: RegularSeries | pd.Series,
+    ci_level: float = 0.95,
+    min_periods: int = MIN_TREND_PERIODS,
+    mk_lag: int | None = None,
+    mk_variant: str = "prewhitened",
+) -> TrendResult:
     """Theil–Sen slope (``scipy.stats.theilslopes``) and a Mann–Kendall test.
 
     The slope uses the real time of each observed period, so gaps are
@@ -631,10 +710,18 @@ def theil_sen_trend(series: RegularSeries | pd.Series, ci_level: float = 0.95,
         mk = pymannkendall.hamed_rao_modification_test(observed.to_numpy(float), lag=lag)
     if np.ptp(observed.to_numpy()) != 0:
         mk_tau, mk_z, mk_p = float(mk.Tau), float(mk.z), float(mk.p)
-    return TrendResult(slope=float(res.slope), slope_ci_low=float(res.low_slope),
-                       slope_ci_high=float(res.high_slope), mk_tau=mk_tau, mk_z=mk_z,
-                       mk_p_value=mk_p, n=len(observed), first_period=str(observed.index[0]),
-                       last_period=str(observed.index[-1]), label=str(values.name or ""))
+    return TrendResult(
+        slope=float(res.slope),
+        slope_ci_low=float(res.low_slope),
+        slope_ci_high=float(res.high_slope),
+        mk_tau=mk_tau,
+        mk_z=mk_z,
+        mk_p_value=mk_p,
+        n=len(observed),
+        first_period=str(observed.index[0]),
+        last_period=str(observed.index[-1]),
+        label=str(values.name or ""),
+    )
 
 
 mann_kendall_test = theil_sen_trend  # one result object holds both
@@ -645,8 +732,9 @@ mann_kendall_test = theil_sen_trend  # one result object holds both
 # --------------------------------------------------------------------------
 
 
-def stl_decomposition(series: RegularSeries | pd.Series, period: int = 12,
-                      min_periods: int = MIN_STL_MONTHS) -> pd.DataFrame:
+def stl_decomposition(
+    series: RegularSeries | pd.Series, period: int = 12, min_periods: int = MIN_STL_MONTHS
+) -> pd.DataFrame:
     """``STL(period=12, robust=True)`` on the longest run of consecutive observed periods.
 
     Returns
@@ -666,11 +754,17 @@ def stl_decomposition(series: RegularSeries | pd.Series, period: int = 12,
     if len(run) < min_periods:
         raise InsufficientData(
             f"the longest run of consecutive observed periods of '{values.name}' is {len(run)} "
-            f"({run.index[0]} to {run.index[-1]})" if len(run) else f"'{values.name}' has no observations",
-            n=len(run), required=min_periods)
+            f"({run.index[0]} to {run.index[-1]})"
+            if len(run)
+            else f"'{values.name}' has no observations",
+            n=len(run),
+            required=min_periods,
+        )
     fit = STL(run.to_numpy(float), period=period, robust=True).fit()
-    frame = pd.DataFrame({"observed": run.to_numpy(float), "trend": fit.trend,
-                          "seasonal": fit.seasonal, "resid": fit.resid}, index=run.index)
+    frame = pd.DataFrame(
+        {"observed": run.to_numpy(float), "trend": fit.trend, "seasonal": fit.seasonal, "resid": fit.resid},
+        index=run.index,
+    )
     denom = np.var(fit.seasonal + fit.resid)
     frame.attrs["seasonal_strength"] = float(max(0.0, 1 - np.var(fit.resid) / denom)) if denom > 0 else 0.0
     return frame
@@ -692,12 +786,21 @@ class TestResult:
     detail: str = ""
 
     def as_dict(self) -> dict:
-        return {"test": self.test, "statistic": round(self.statistic, 3),
-                "p_value": round(self.p_value, 4), "n": self.n, "detail": self.detail}
+        return {
+            "test": self.test,
+            "statistic": round(self.statistic, 3),
+            "p_value": round(self.p_value, 4),
+            "n": self.n,
+            "detail": self.detail,
+        }
 
 
-def chow_test(series: RegularSeries | pd.Series, break_date: str = DEFAULT_BREAK_DATE,
-              min_each_side: int = MIN_MONTHS_EACH_SIDE, autocorrelation: bool = True) -> TestResult:
+def chow_test(
+    series: RegularSeries | pd.Series,
+    break_date: str = DEFAULT_BREAK_DATE,
+    min_each_side: int = MIN_MONTHS_EACH_SIDE,
+    autocorrelation: bool = True,
+) -> TestResult:
     """Chow test at a known date on ``log1p`` counts.
 
     The unrestricted model adds a level and slope change at the break to a
@@ -721,13 +824,20 @@ def chow_test(series: RegularSeries | pd.Series, break_date: str = DEFAULT_BREAK
     if min(n_before, n_after) < min_each_side:
         raise InsufficientData(
             f"'{values.name}' has {n_before} observed periods before and {n_after} after {break_date}",
-            n=min(n_before, n_after), required=min_each_side)
+            n=min(n_before, n_after),
+            required=min_each_side,
+        )
     y = np.log1p(design["y"].to_numpy(float))
-    exog = np.column_stack([np.ones(len(design)), design[["trend", "level_change", "slope_change"]].to_numpy(float)])
+    exog = np.column_stack(
+        [np.ones(len(design)), design[["trend", "level_change", "slope_change"]].to_numpy(float)]
+    )
     fit = sm.OLS(y, exog).fit()
     annihilator = np.eye(len(y)) - exog @ np.linalg.pinv(exog)
-    rho = residual_autocorrelation(np.asarray(fit.resid), design["trend"].to_numpy(float), 1, annihilator) \
-        if autocorrelation else 0.0
+    rho = (
+        residual_autocorrelation(np.asarray(fit.resid), design["trend"].to_numpy(float), 1, annihilator)
+        if autocorrelation
+        else 0.0
+    )
     rho = min(max(0.0 if np.isnan(rho) else rho, 0.0), 0.9)
     covariance = np.asarray(fit.cov_params()) * (1 + rho) / (1 - rho)
     b = np.asarray(fit.params)[2:]
@@ -748,8 +858,9 @@ def cusum_test(series: RegularSeries | pd.Series, min_periods: int = MIN_TREND_P
     t = np.array([values.index.get_loc(p) for p in observed.index], dtype=float)
     fit = sm.OLS(np.log1p(observed.to_numpy(float)), sm.add_constant(t)).fit()
     stat, p, _ = breaks_cusumolsresid(fit.resid, ddof=2)
-    return TestResult("CUSUM (OLS residuals)", float(stat), float(p), len(observed),
-                      "linear trend in log(1 + count)")
+    return TestResult(
+        "CUSUM (OLS residuals)", float(stat), float(p), len(observed), "linear trend in log(1 + count)"
+    )
 
 
 #: Penalty multiplier of the change-point search: ``pen = CHANGE_POINT_PENALTY
@@ -759,8 +870,9 @@ def cusum_test(series: RegularSeries | pd.Series, min_periods: int = MIN_TREND_P
 CHANGE_POINT_PENALTY = 8.0
 
 
-def change_points(series: RegularSeries | pd.Series, min_size: int = MIN_SEGMENT,
-                  penalty: float | None = None) -> pd.DataFrame:
+def change_points(
+    series: RegularSeries | pd.Series, min_size: int = MIN_SEGMENT, penalty: float | None = None
+) -> pd.DataFrame:
     """Unknown-date changes in the *trend* of ``log1p`` counts (``ruptures`` PELT).
 
     Each segment is a linear trend in time (``ruptures`` cost ``"linear"``
@@ -796,14 +908,20 @@ def change_points(series: RegularSeries | pd.Series, min_size: int = MIN_SEGMENT
         diffs = np.diff(signal - (intercept + slope * t))
         mad = np.median(np.abs(diffs - np.median(diffs)))
         sigma = mad / (0.6745 * math.sqrt(2)) if mad > 0 else max(np.std(signal), 1e-6)
-        penalty = CHANGE_POINT_PENALTY * math.log(len(signal)) * sigma ** 2
+        penalty = CHANGE_POINT_PENALTY * math.log(len(signal)) * sigma**2
     stacked = np.column_stack([signal, np.ones_like(t), t / max(1.0, t.max())])
     ends = ruptures.Pelt(model="linear", min_size=min_size, jump=1).fit(stacked).predict(pen=penalty)
     rows, start = [], 0
     for end in ends:
         segment = observed.iloc[start:end]
-        rows.append({"segment_start": str(segment.index[0]), "segment_end": str(segment.index[-1]),
-                     "n": len(segment), "mean_count": round(float(segment.mean()), 2)})
+        rows.append(
+            {
+                "segment_start": str(segment.index[0]),
+                "segment_end": str(segment.index[-1]),
+                "n": len(segment),
+                "mean_count": round(float(segment.mean()), 2),
+            }
+        )
         start = end
     frame = pd.DataFrame(rows)
     frame.attrs["breaks"] = [r["segment_start"] for r in rows[1:]]
@@ -811,8 +929,9 @@ def change_points(series: RegularSeries | pd.Series, min_size: int = MIN_SEGMENT
     return frame
 
 
-def stationarity_tests(series: RegularSeries | pd.Series, transform: str = "log1p",
-                       min_periods: int = MIN_STATIONARITY_PERIODS) -> dict:
+def stationarity_tests(
+    series: RegularSeries | pd.Series, transform: str = "log1p", min_periods: int = MIN_STATIONARITY_PERIODS
+) -> dict:
     """ADF (``regression="ct"``, lag by AIC) and KPSS (trend, ``nlags="auto"``) together.
 
     Run on the longest stretch of consecutive observed periods. Reading rule
@@ -832,7 +951,9 @@ def stationarity_tests(series: RegularSeries | pd.Series, transform: str = "log1
     if len(run) < min_periods:
         raise InsufficientData(
             f"the longest run of consecutive observed periods of '{values.name}' is {len(run)}",
-            n=len(run), required=min_periods)
+            n=len(run),
+            required=min_periods,
+        )
     x = np.log1p(run.to_numpy(float)) if transform == "log1p" else run.to_numpy(float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)  # tuple-vs-result-object notice, statsmodels 0.15
@@ -852,13 +973,21 @@ def stationarity_tests(series: RegularSeries | pd.Series, transform: str = "log1
         reading = "both reject: a structural break (or fractional integration) is likely"
     else:
         reading = "inconclusive: neither test rejects (little information in this sample)"
-    return {"adf_statistic": float(adf[0]), "adf_p_value": float(adf[1]),
-            "kpss_statistic": float(kp[0]), "kpss_p_value": float(kp[1]), "kpss_p_bound": bound,
-            "n": len(run), "window": f"{run.index[0]} to {run.index[-1]}", "reading": reading}
+    return {
+        "adf_statistic": float(adf[0]),
+        "adf_p_value": float(adf[1]),
+        "kpss_statistic": float(kp[0]),
+        "kpss_p_value": float(kp[1]),
+        "kpss_p_bound": bound,
+        "n": len(run),
+        "window": f"{run.index[0]} to {run.index[-1]}",
+        "reading": reading,
+    }
 
 
-def descriptive_by_period(series: RegularSeries | pd.Series,
-                          break_date: str = DEFAULT_BREAK_DATE) -> pd.DataFrame:
+def descriptive_by_period(
+    series: RegularSeries | pd.Series, break_date: str = DEFAULT_BREAK_DATE
+) -> pd.DataFrame:
     """Table 1 of METHODS.md §5: descriptive statistics before and after the break.
 
     Only observed periods enter the statistics; the table says how many
@@ -870,20 +999,25 @@ def descriptive_by_period(series: RegularSeries | pd.Series,
     for name, mask in (("before", ~after), ("after", after)):
         part = values[mask]
         observed = part.dropna()
-        rows.append({
-            "period": name, "window": f"{part.index[0]} to {part.index[-1]}" if len(part) else "",
-            "periods": len(part), "observed": len(observed),
-            "mean": round(float(observed.mean()), 1) if len(observed) else np.nan,
-            "median": float(observed.median()) if len(observed) else np.nan,
-            "sd": round(float(observed.std()), 1) if len(observed) > 1 else np.nan,
-            "min": float(observed.min()) if len(observed) else np.nan,
-            "max": float(observed.max()) if len(observed) else np.nan,
-        })
+        rows.append(
+            {
+                "period": name,
+                "window": f"{part.index[0]} to {part.index[-1]}" if len(part) else "",
+                "periods": len(part),
+                "observed": len(observed),
+                "mean": round(float(observed.mean()), 1) if len(observed) else np.nan,
+                "median": float(observed.median()) if len(observed) else np.nan,
+                "sd": round(float(observed.std()), 1) if len(observed) > 1 else np.nan,
+                "min": float(observed.min()) if len(observed) else np.nan,
+                "max": float(observed.max()) if len(observed) else np.nan,
+            }
+        )
     return pd.DataFrame(rows).set_index("period")
 
 
-def break_convention_table(counts: RegularSeries | pd.Series, break_date: str = DEFAULT_BREAK_DATE,
-                           **model_options) -> pd.DataFrame:
+def break_convention_table(
+    counts: RegularSeries | pd.Series, break_date: str = DEFAULT_BREAK_DATE, **model_options
+) -> pd.DataFrame:
     """The level and slope change under both codings of the month that contains the break.
 
     By the package's convention a period that *starts* on or after
@@ -922,13 +1056,19 @@ def break_convention_table(counts: RegularSeries | pd.Series, break_date: str = 
     for coding, date in codings:
         result = segmented_count_model(values, break_date=date, **model_options)
         level, slope = result.term("level_change"), result.term("slope_change")
-        rows.append({"coding": coding, "first_month_after": result.break_period,
-                     "level_change_irr": round(float(level["irr"]), 3),
-                     "level_ci_low": round(float(level["ci_low"]), 3),
-                     "level_ci_high": round(float(level["ci_high"]), 3),
-                     "level_p_value": round(float(level["p_value"]), 4),
-                     "slope_change_irr": round(float(slope["irr"]), 4),
-                     "slope_ci_low": round(float(slope["ci_low"]), 4),
-                     "slope_ci_high": round(float(slope["ci_high"]), 4),
-                     "n_before": result.n_before, "n_after": result.n_after})
+        rows.append(
+            {
+                "coding": coding,
+                "first_month_after": result.break_period,
+                "level_change_irr": round(float(level["irr"]), 3),
+                "level_ci_low": round(float(level["ci_low"]), 3),
+                "level_ci_high": round(float(level["ci_high"]), 3),
+                "level_p_value": round(float(level["p_value"]), 4),
+                "slope_change_irr": round(float(slope["irr"]), 4),
+                "slope_ci_low": round(float(slope["ci_low"]), 4),
+                "slope_ci_high": round(float(slope["ci_high"]), 4),
+                "n_before": result.n_before,
+                "n_after": result.n_after,
+            }
+        )
     return pd.DataFrame(rows).set_index("coding")

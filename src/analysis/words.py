@@ -15,8 +15,18 @@ import math
 import re
 from numbers import Integral, Real
 
-__all__ = ["p_text", "p_number", "plural", "count_text", "lag_words", "span_words",
-           "neighbour_words", "ci_text", "method_name", "show_tables_whole"]
+__all__ = [
+    "p_text",
+    "p_number",
+    "plural",
+    "count_text",
+    "lag_words",
+    "span_words",
+    "neighbour_words",
+    "ci_text",
+    "method_name",
+    "show_tables_whole",
+]
 
 #: Method names as readers know them (keys are the package's result names).
 METHOD_NAMES: dict[str, str] = {
@@ -99,7 +109,7 @@ def p_number(p: float, digits: int = 3) -> str:
     p = float(p)
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"a p-value lies between 0 and 1; got {p}")
-    floor = 10.0 ** -digits
+    floor = 10.0**-digits
     if p < floor:
         return f"< {floor:.{digits}f}"
     if p > 0.99:
@@ -154,8 +164,7 @@ def neighbour_words(k: int, unit: str = "month") -> str:
     return f"in the {plural(k, unit)} on either side"
 
 
-def ci_text(low: float, high: float, level: float = 0.95, digits: int = 2, *,
-            name: str = "CI") -> str:
+def ci_text(low: float, high: float, level: float = 0.95, digits: int = 2, *, name: str = "CI") -> str:
     """An interval: ``"95% CI 0.12 to 0.56"``; ``name`` may say ``"block-bootstrap interval"``."""
     if not 0 < level < 1:
         raise ValueError(f"level is a probability between 0 and 1; got {level}")

@@ -8,5 +8,13 @@ when a report actually has to be (re)built.
 from analysis.reporting.build import BuildResult, PlannedReport, build_reports, plan_reports
 from analysis.reporting.config import GridSpec, ReportSet, ReportSpec, load_report_set
 
-__all__ = ["BuildResult", "GridSpec", "PlannedReport", "ReportSet", "ReportSpec", "build_reports",
-           "load_report_set", "plan_reports"]
+__all__ = [
+    "BuildResult",
+    "GridSpec",
+    "PlannedReport",
+    "ReportSet",
+    "ReportSpec",
+    "build_reports",
+    "load_report_set",
+    "plan_reports",
+]

@@ -57,9 +57,19 @@ from analysis.reporting.pages import BuildResult, Job, index_html, now_text, wri
 from analysis.reporting.parameters import ParameterError
 from analysis.reporting.progress import Progress
 
-__all__ = ["BuildInterrupted", "BuildResult", "ForeignReportSetError", "OutputError",
-           "ParameterError", "PlannedReport", "SelectionError", "build_reports", "data_files_for",
-           "plan_reports", "write_atomic"]
+__all__ = [
+    "BuildInterrupted",
+    "BuildResult",
+    "ForeignReportSetError",
+    "OutputError",
+    "ParameterError",
+    "PlannedReport",
+    "SelectionError",
+    "build_reports",
+    "data_files_for",
+    "plan_reports",
+    "write_atomic",
+]
 
 INDEX_TITLE = "Pakistan–Afghanistan engagement and militant violence: reports"
 
@@ -82,12 +92,17 @@ class PlannedReport:
 
     def as_json(self) -> dict[str, Any]:
         """``{"name", "notebook", "parameters", "output"}`` (paths relative to the project root)."""
-        return {"name": self.name, "notebook": display_path(self.notebook_path),
-                "parameters": self.parameters, "output": display_path(self.html_path)}
+        return {
+            "name": self.name,
+            "notebook": display_path(self.notebook_path),
+            "parameters": self.parameters,
+            "output": display_path(self.html_path),
+        }
 
 
-def plan_reports(report_set: ReportSet, reports_dir: Path | None = None,
-                 only: Iterable[str] | None = None) -> list[PlannedReport]:
+def plan_reports(
+    report_set: ReportSet, reports_dir: Path | None = None, only: Iterable[str] | None = None
+) -> list[PlannedReport]:
     """Every report of the set (or those in ``only``), in the order of the file.
 
     Raises
@@ -103,11 +118,17 @@ def plan_reports(report_set: ReportSet, reports_dir: Path | None = None,
         html_path = (reports_dir / f"{spec.name}.html").resolve()
         if html_path.parent != reports_dir:  # names are validated; this is a second lock
             raise SelectionError(f"report '{spec.name}': output would leave {reports_dir}")
-        planned.append(PlannedReport(
-            name=spec.name, title=spec.title, notebook=spec.notebook,
-            notebook_path=report_set.notebook_path(spec),
-            parameters=report_set.parameters_for(spec), html_path=html_path,
-            ipynb_path=html_path.with_suffix(".ipynb")))
+        planned.append(
+            PlannedReport(
+                name=spec.name,
+                title=spec.title,
+                notebook=spec.notebook,
+                notebook_path=report_set.notebook_path(spec),
+                parameters=report_set.parameters_for(spec),
+                html_path=html_path,
+                ipynb_path=html_path.with_suffix(".ipynb"),
+            )
+        )
     if only:
         wanted = [n.strip() for item in only for n in str(item).split(",") if n.strip()]
         known = [p.name for p in planned]
@@ -117,8 +138,7 @@ def plan_reports(report_set: ReportSet, reports_dir: Path | None = None,
             for n in unknown:
                 close = difflib.get_close_matches(n, known, n=1)
                 hints.append(f"`{n}`" + (f" (did you mean `{close[0]}`?)" if close else ""))
-            raise SelectionError(f"--only: no report named {', '.join(hints)}; "
-                                 f"known: {', '.join(known)}")
+            raise SelectionError(f"--only: no report named {', '.join(hints)}; known: {', '.join(known)}")
         planned = [p for p in planned if p.name in wanted]
     return planned
 
@@ -167,16 +187,18 @@ def check_plan(planned: Iterable[PlannedReport]) -> tuple[dict[str, str], dict[P
     errors = {}
     for report in planned:
         if not report.notebook_path.is_file():
-            errors[report.name] = (f"ParameterError: report '{report.name}': notebook "
-                                   f"{display_path(report.notebook_path)} does not exist")
+            errors[report.name] = (
+                f"ParameterError: report '{report.name}': notebook "
+                f"{display_path(report.notebook_path)} does not exist"
+            )
             continue
         if report.notebook_path not in declared:
             declared[report.notebook_path] = declared_parameters(report.notebook_path)
-        problems = parameter_problems(report.parameters, declared[report.notebook_path],
-                                      report.notebook)
+        problems = parameter_problems(report.parameters, declared[report.notebook_path], report.notebook)
         if problems:
-            errors[report.name] = (f"ParameterError: report '{report.name}' ({report.notebook}): "
-                                   + "; ".join(problems))
+            errors[report.name] = f"ParameterError: report '{report.name}' ({report.notebook}): " + "; ".join(
+                problems
+            )
     return errors, declared
 
 
@@ -196,8 +218,14 @@ class Decision:
     reason: str
 
 
-def decide(planned: Iterable[PlannedReport], manifest: Manifest, files: FileHashes, *,
-           force: bool = False, kernel_name: str = paths.KERNEL_NAME) -> list[Decision]:
+def decide(
+    planned: Iterable[PlannedReport],
+    manifest: Manifest,
+    files: FileHashes,
+    *,
+    force: bool = False,
+    kernel_name: str = paths.KERNEL_NAME,
+) -> list[Decision]:
     """For each planned report: its cache inputs and key, and whether to reuse it.
 
     Cheap: hashes files and reads package metadata; imports no notebook machinery.
@@ -205,9 +233,15 @@ def decide(planned: Iterable[PlannedReport], manifest: Manifest, files: FileHash
     package, dependencies = cache.package_source_hash(), cache.dependency_versions()
     decisions = []
     for report in planned:
-        inputs = cache.report_inputs(notebook_path=report.notebook_path, title=report.title,
-                                     parameters=report.parameters, kernel=kernel_name, files=files,
-                                     package=package, dependencies=dependencies)
+        inputs = cache.report_inputs(
+            notebook_path=report.notebook_path,
+            title=report.title,
+            parameters=report.parameters,
+            kernel=kernel_name,
+            files=files,
+            package=package,
+            dependencies=dependencies,
+        )
         key = cache.inputs_key(inputs)
         if force:
             decisions.append(Decision(report, inputs, key, False, "--force"))
@@ -361,14 +395,28 @@ def _worker_failure(job: Job, exc: BaseException) -> BuildResult:
     generated = now_text()
     error = f"{type(exc).__name__}: worker process failed: {exc}"
     write_failure_page(job, error, None, generated)
-    return BuildResult(name=job.name, title=job.title, notebook=job.notebook,
-                       parameters=job.parameters, status="failed", seconds=0.0,
-                       html_path=job.html_path, ipynb_path=None, error=error, built_at=generated)
+    return BuildResult(
+        name=job.name,
+        title=job.title,
+        notebook=job.notebook,
+        parameters=job.parameters,
+        status="failed",
+        seconds=0.0,
+        html_path=job.html_path,
+        ipynb_path=None,
+        error=error,
+        built_at=generated,
+    )
 
 
-def _run(jobs: list[Job], workers: int, on_start: Callable[[str], None],
-         on_done: Callable[[Job, BuildResult], None], stop: _Stop | None = None,
-         token: str = "") -> None:
+def _run(
+    jobs: list[Job],
+    workers: int,
+    on_start: Callable[[str], None],
+    on_done: Callable[[Job, BuildResult], None],
+    stop: _Stop | None = None,
+    token: str = "",
+) -> None:
     """Run jobs in-process (one worker) or across a pool of processes, until done or
     until ``stop`` is requested (a signal, or an :class:`OutputError`).
 
@@ -403,8 +451,9 @@ def _run(jobs: list[Job], workers: int, on_start: Callable[[str], None],
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     # Workers are forked (all at once) at the first submit, before the progress
     # display starts its refresh thread.
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init,
-                               initargs=(token,))
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(token,)
+    )
     finished = False
     try:
         futures = {pool.submit(_execute, job): job for job in jobs}
@@ -456,11 +505,19 @@ def _stop_pool(pool: Any, stop: _Stop) -> None:
     processes.wait_gone(left, 1.0)
 
 
-def build_reports(report_set: ReportSet, *, only: Iterable[str] | None = None,
-                  reports_dir: Path | None = None, jobs: int | None = None, force: bool = False,
-                  progress: Progress | None = None, timeout: float | None = None,
-                  wait: float = 0.0, warn: Callable[[str], None] | None = None,
-                  kernel_name: str = paths.KERNEL_NAME) -> list[BuildResult]:
+def build_reports(
+    report_set: ReportSet,
+    *,
+    only: Iterable[str] | None = None,
+    reports_dir: Path | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+    timeout: float | None = None,
+    wait: float = 0.0,
+    warn: Callable[[str], None] | None = None,
+    kernel_name: str = paths.KERNEL_NAME,
+) -> list[BuildResult]:
     """Build the reports of a report set and write the index.
 
     Parameters
@@ -515,6 +572,7 @@ def build_reports(report_set: ReportSet, *, only: Iterable[str] | None = None,
     from analysis.reporting.atomic import remove_stray_temporaries
 
     if warn is None:
+
         def warn(message: str) -> None:
             print(f"warning: {message}", file=sys.stderr)
 
@@ -532,8 +590,10 @@ def build_reports(report_set: ReportSet, *, only: Iterable[str] | None = None,
     previous_handlers = stop.install()
     try:
         if held.stale_holder and held.stale_holder.get("pid") != os.getpid():
-            warn(f"took over the lock of {display_path(reports_dir)} left by "
-                 f"{lock.holder_text(held.stale_holder)}, which is no longer running")
+            warn(
+                f"took over the lock of {display_path(reports_dir)} left by "
+                f"{lock.holder_text(held.stale_holder)}, which is no longer running"
+            )
         remove_stray_temporaries(reports_dir)
         manifest = Manifest.load(reports_dir)
         if manifest.problem:
@@ -543,21 +603,44 @@ def build_reports(report_set: ReportSet, *, only: Iterable[str] | None = None,
             raise ForeignReportSetError(
                 f"{display_path(reports_dir)} holds the reports of {manifest.report_set}, not "
                 f"{owner}; build {owner} into another folder with --output DIR (or delete "
-                f"{display_path(manifest.path)} to hand this folder over to it)")
+                f"{display_path(manifest.path)} to hand this folder over to it)"
+            )
         if owner:
             manifest.report_set = owner
-        return _build(report_set, everything, selected, manifest, reports_dir, jobs=jobs,
-                      force=force, progress=progress, timeout=timeout, stop=stop,
-                      token=processes.new_token(), kernel_name=kernel_name)
+        return _build(
+            report_set,
+            everything,
+            selected,
+            manifest,
+            reports_dir,
+            jobs=jobs,
+            force=force,
+            progress=progress,
+            timeout=timeout,
+            stop=stop,
+            token=processes.new_token(),
+            kernel_name=kernel_name,
+        )
     finally:
         stop.restore(previous_handlers)
         held.release()
 
 
-def _build(report_set: ReportSet, everything: list[PlannedReport], selected: list[PlannedReport],
-           manifest: Manifest, reports_dir: Path, *, jobs: int | None, force: bool,
-           progress: Progress, timeout: float | None, stop: _Stop, token: str,
-           kernel_name: str) -> list[BuildResult]:
+def _build(
+    report_set: ReportSet,
+    everything: list[PlannedReport],
+    selected: list[PlannedReport],
+    manifest: Manifest,
+    reports_dir: Path,
+    *,
+    jobs: int | None,
+    force: bool,
+    progress: Progress,
+    timeout: float | None,
+    stop: _Stop,
+    token: str,
+    kernel_name: str,
+) -> list[BuildResult]:
     """:func:`build_reports` once the folder is locked and the manifest read."""
     from analysis.reporting import processes
 
@@ -570,11 +653,18 @@ def _build(report_set: ReportSet, everything: list[PlannedReport], selected: lis
         report, entry = d.report, manifest.reports.get(d.report.name, {})
         if d.reuse:
             results[report.name] = BuildResult(
-                name=report.name, title=report.title, notebook=report.notebook,
-                parameters=report.parameters, status="reused", seconds=entry.get("seconds", 0.0),
-                html_path=report.html_path, ipynb_path=report.ipynb_path,
-                reason=d.reason, built_at=entry.get("built_at"),
-                data_files=[Path(f) for f in d.inputs["data"]])
+                name=report.name,
+                title=report.title,
+                notebook=report.notebook,
+                parameters=report.parameters,
+                status="reused",
+                seconds=entry.get("seconds", 0.0),
+                html_path=report.html_path,
+                ipynb_path=report.ipynb_path,
+                reason=d.reason,
+                built_at=entry.get("built_at"),
+                data_files=[Path(f) for f in d.inputs["data"]],
+            )
         else:
             to_build.append((report, d.inputs, d.key, d.reason))
 
@@ -583,12 +673,20 @@ def _build(report_set: ReportSet, everything: list[PlannedReport], selected: lis
     errors, declared = check_plan(r for r, *_ in to_build) if to_build else ({}, {})
 
     def job_for(report: PlannedReport, inputs: dict[str, Any]) -> Job:
-        return Job(name=report.name, title=report.title, notebook=report.notebook,
-                   notebook_path=report.notebook_path, parameters=report.parameters,
-                   html_path=report.html_path, ipynb_path=report.ipynb_path, kernel=kernel_name,
-                   notebook_sha256=inputs["notebook"], data_sha256=inputs["data"],
-                   declared=declared.get(report.notebook_path),
-                   timeout=limits.get(report.name) or timeout or DEFAULT_TIMEOUT)
+        return Job(
+            name=report.name,
+            title=report.title,
+            notebook=report.notebook,
+            notebook_path=report.notebook_path,
+            parameters=report.parameters,
+            html_path=report.html_path,
+            ipynb_path=report.ipynb_path,
+            kernel=kernel_name,
+            notebook_sha256=inputs["notebook"],
+            data_sha256=inputs["data"],
+            declared=declared.get(report.notebook_path),
+            timeout=limits.get(report.name) or timeout or DEFAULT_TIMEOUT,
+        )
 
     runnable = [item for item in to_build if item[0].name not in errors]
     # Longest first (by the last recorded time), so parallel workers finish together.
@@ -603,10 +701,14 @@ def _build(report_set: ReportSet, everything: list[PlannedReport], selected: lis
         results[job.name] = result
         if result.status == "built":
             manifest.reports[job.name] = {
-                "key": key, "inputs": inputs, "seconds": round(result.seconds, 2),
-                "built_at": result.built_at, "title": job.title,
+                "key": key,
+                "inputs": inputs,
+                "seconds": round(result.seconds, 2),
+                "built_at": result.built_at,
+                "title": job.title,
                 "html_sha256": files.sha256(job.html_path),
-                "ipynb_sha256": files.sha256(job.ipynb_path)}
+                "ipynb_sha256": files.sha256(job.ipynb_path),
+            }
         else:
             manifest.reports.pop(job.name, None)
         try:
@@ -623,9 +725,12 @@ def _build(report_set: ReportSet, everything: list[PlannedReport], selected: lis
         nonlocal began
         if not began:
             began = True
-            progress.begin([r.name for r in selected],
-                           sum(r.status == "reused" for r in results.values()), len(to_build),
-                           workers)
+            progress.begin(
+                [r.name for r in selected],
+                sum(r.status == "reused" for r in results.values()),
+                len(to_build),
+                workers,
+            )
             for r in selected:
                 if r.name in results:
                     progress.finished(results[r.name])
@@ -640,12 +745,17 @@ def _build(report_set: ReportSet, everything: list[PlannedReport], selected: lis
         try:
             for report, inputs, _, reason in to_build:
                 if report.name in errors:  # published before any kernel starts
-                    results[report.name] = _refuse(job_for(report, inputs), errors[report.name],
-                                                   reason)
+                    results[report.name] = _refuse(job_for(report, inputs), errors[report.name], reason)
                     manifest.reports.pop(report.name, None)
             if not stop.requested:
-                _run([job_for(report, inputs) for report, inputs, _, _ in runnable], workers,
-                     on_start, on_done, stop, token)
+                _run(
+                    [job_for(report, inputs) for report, inputs, _, _ in runnable],
+                    workers,
+                    on_start,
+                    on_done,
+                    stop,
+                    token,
+                )
         except BuildInterrupted:  # a second signal while the first was being handled
             pass
         except OutputError as exc:
@@ -669,22 +779,29 @@ def _build(report_set: ReportSet, everything: list[PlannedReport], selected: lis
             os.environ[processes.TOKEN_VARIABLE] = saved_token
     begin()
     if stop.requested:
-        why = (f"the build was stopped ({_signal_name(stop.signum)})" if stop.signum is not None
-               else f"the build stopped: {stop.fault}")
+        why = (
+            f"the build was stopped ({_signal_name(stop.signum)})"
+            if stop.signum is not None
+            else f"the build stopped: {stop.fault}"
+        )
         for report in selected:
             if report.name not in results:
                 kept = "its previous page is kept" if report.html_path.exists() else "no page yet"
                 results[report.name] = BuildResult(
-                    name=report.name, title=report.title, notebook=report.notebook,
-                    parameters=report.parameters, status="interrupted", seconds=0.0,
+                    name=report.name,
+                    title=report.title,
+                    notebook=report.notebook,
+                    parameters=report.parameters,
+                    status="interrupted",
+                    seconds=0.0,
                     html_path=report.html_path,
                     ipynb_path=report.ipynb_path if report.ipynb_path.exists() else None,
                     error=f"{why} before this report finished; {kept}",
-                    built_at=manifest.reports.get(report.name, {}).get("built_at"))
+                    built_at=manifest.reports.get(report.name, {}).get("built_at"),
+                )
                 progress.finished(results[report.name])
     progress.end()
-    manifest.reports = {n: e for n, e in manifest.reports.items()
-                        if n in {r.name for r in everything}}
+    manifest.reports = {n: e for n, e in manifest.reports.items() if n in {r.name for r in everything}}
     ordered = [results[r.name] for r in selected if r.name in results]
     try:
         _write_index(everything, results, manifest, reports_dir)
@@ -724,24 +841,41 @@ def _refuse(job: Job, error: str, reason: str) -> BuildResult:
     """Publish the failure page of a report whose parameters failed the strict check."""
     generated = now_text()
     write_failure_page(job, error, None, generated)
-    return BuildResult(name=job.name, title=job.title, notebook=job.notebook,
-                       parameters=job.parameters, status="failed", seconds=0.0,
-                       html_path=job.html_path, ipynb_path=None, error=error, reason=reason,
-                       built_at=generated)
+    return BuildResult(
+        name=job.name,
+        title=job.title,
+        notebook=job.notebook,
+        parameters=job.parameters,
+        status="failed",
+        seconds=0.0,
+        html_path=job.html_path,
+        ipynb_path=None,
+        error=error,
+        reason=reason,
+        built_at=generated,
+    )
 
 
-def _write_index(everything: list[PlannedReport], results: dict[str, BuildResult],
-                 manifest: Manifest, reports_dir: Path) -> None:
+def _write_index(
+    everything: list[PlannedReport], results: dict[str, BuildResult], manifest: Manifest, reports_dir: Path
+) -> None:
     listed = []
     for report in everything:
         if report.name in results:
             listed.append(results[report.name])
         elif report.html_path.exists():  # outside --only: keep it in the index
             entry = manifest.reports.get(report.name, {})
-            listed.append(BuildResult(
-                name=report.name, title=report.title, notebook=report.notebook,
-                parameters=report.parameters, status="not rebuilt",
-                seconds=entry.get("seconds", 0.0), html_path=report.html_path,
-                ipynb_path=report.ipynb_path if report.ipynb_path.exists() else None,
-                built_at=entry.get("built_at")))
+            listed.append(
+                BuildResult(
+                    name=report.name,
+                    title=report.title,
+                    notebook=report.notebook,
+                    parameters=report.parameters,
+                    status="not rebuilt",
+                    seconds=entry.get("seconds", 0.0),
+                    html_path=report.html_path,
+                    ipynb_path=report.ipynb_path if report.ipynb_path.exists() else None,
+                    built_at=entry.get("built_at"),
+                )
+            )
     write_atomic(reports_dir / "index.html", index_html(listed, now_text(), INDEX_TITLE))

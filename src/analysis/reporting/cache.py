@@ -161,8 +161,16 @@ class FileHashes:
         return digest
 
 
-def report_inputs(*, notebook_path: Path, title: str, parameters: dict[str, Any], kernel: str,
-                  files: FileHashes, package: str, dependencies: dict[str, str]) -> dict[str, Any]:
+def report_inputs(
+    *,
+    notebook_path: Path,
+    title: str,
+    parameters: dict[str, Any],
+    kernel: str,
+    files: FileHashes,
+    package: str,
+    dependencies: dict[str, str],
+) -> dict[str, Any]:
     """Everything a report's output depends on (see the module docstring)."""
     return {
         "format": CACHE_FORMAT,
@@ -180,8 +188,12 @@ def inputs_key(inputs: dict[str, Any]) -> str:
     return sha256_bytes(text.encode())
 
 
-_INPUT_LABELS = {"notebook": "notebook changed", "report": "title or parameters changed",
-                 "package": "package source changed", "format": "cache format changed"}
+_INPUT_LABELS = {
+    "notebook": "notebook changed",
+    "report": "title or parameters changed",
+    "package": "package source changed",
+    "format": "cache format changed",
+}
 
 
 def changed_inputs(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
@@ -201,8 +213,10 @@ def changed_inputs(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]
     old_deps, new_deps = old.get("dependencies", {}), new.get("dependencies", {})
     deps = sorted(d for d in set(old_deps) | set(new_deps) if old_deps.get(d) != new_deps.get(d))
     if deps:
-        reasons.append("dependency versions changed: " + ", ".join(
-            f"{d} {old_deps.get(d, 'none')} → {new_deps.get(d, 'none')}" for d in deps))
+        reasons.append(
+            "dependency versions changed: "
+            + ", ".join(f"{d} {old_deps.get(d, 'none')} → {new_deps.get(d, 'none')}" for d in deps)
+        )
     return reasons
 
 
@@ -219,8 +233,7 @@ class Manifest:
         warning; ``None`` when it was read, or when there was none.
     """
 
-    def __init__(self, path: Path, data: dict[str, Any] | None = None,
-                 problem: str | None = None):
+    def __init__(self, path: Path, data: dict[str, Any] | None = None, problem: str | None = None):
         self.path = path
         data = data or {}
         self.reports: dict[str, dict[str, Any]] = dict(data.get("reports", {}))
@@ -239,17 +252,28 @@ class Manifest:
         except FileNotFoundError:
             return cls(path)
         except (OSError, UnicodeDecodeError) as exc:
-            return cls(path, problem=f"cannot read the cache manifest {shown} ({exc}); "
-                                     "ignoring it and rebuilding every report")
+            return cls(
+                path,
+                problem=f"cannot read the cache manifest {shown} ({exc}); "
+                "ignoring it and rebuilding every report",
+            )
         try:
             data = json.loads(text)
         except ValueError as exc:
-            return cls(path, problem=f"the cache manifest {shown} is corrupt or truncated ({exc}); "
-                                     "ignoring it and rebuilding every report")
-        if not isinstance(data, dict) or (data.get("format") == CACHE_FORMAT and not (
-                isinstance(data.get("reports"), dict) and isinstance(data.get("files"), dict))):
-            return cls(path, problem=f"the cache manifest {shown} is corrupt (not the structure "
-                                     "the builder writes); ignoring it and rebuilding every report")
+            return cls(
+                path,
+                problem=f"the cache manifest {shown} is corrupt or truncated ({exc}); "
+                "ignoring it and rebuilding every report",
+            )
+        if not isinstance(data, dict) or (
+            data.get("format") == CACHE_FORMAT
+            and not (isinstance(data.get("reports"), dict) and isinstance(data.get("files"), dict))
+        ):
+            return cls(
+                path,
+                problem=f"the cache manifest {shown} is corrupt (not the structure "
+                "the builder writes); ignoring it and rebuilding every report",
+            )
         if data.get("format") != CACHE_FORMAT:
             return cls(path, {"report_set": data.get("report_set")})
         return cls(path, data)
@@ -258,16 +282,19 @@ class Manifest:
         """Write the manifest atomically."""
         if files is not None:
             self.files.update(files.seen)
-        data = {"format": CACHE_FORMAT, "report_set": self.report_set, "reports": self.reports,
-                "files": self.files}
-        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False,
-                                           default=str))
+        data = {
+            "format": CACHE_FORMAT,
+            "report_set": self.report_set,
+            "reports": self.reports,
+            "files": self.files,
+        }
+        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False, default=str))
 
-    def reusable(self, name: str, key: str, html_path: Path, ipynb_path: Path,
-                 files: FileHashes) -> bool:
+    def reusable(self, name: str, key: str, html_path: Path, ipynb_path: Path, files: FileHashes) -> bool:
         """True when ``name`` was built with this key and its outputs are intact."""
         entry = self.reports.get(name)
         if not entry or entry.get("key") != key:
             return False
-        return (files.sha256(html_path) == entry.get("html_sha256")
-                and files.sha256(ipynb_path) == entry.get("ipynb_sha256"))
+        return files.sha256(html_path) == entry.get("html_sha256") and files.sha256(ipynb_path) == entry.get(
+            "ipynb_sha256"
+        )

@@ -44,8 +44,17 @@ from pathlib import Path
 from typing import Annotated, Any, Union
 
 import yaml
-from pydantic import (BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag,
-                      ValidationError, field_validator, model_validator)
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from analysis import paths
 
@@ -63,17 +72,21 @@ def _check_notebook_name(value: str) -> str:
 
 def _check_name(value: str) -> str:
     if not re.match(NAME_PATTERN, value):
-        raise ValueError(f"{value!r} is not a valid report name: use lower-case letters, digits, "
-                         "_ and - only (no path separators, no '..'), starting with a letter or "
-                         "digit, so the output stays inside reports/")
+        raise ValueError(
+            f"{value!r} is not a valid report name: use lower-case letters, digits, "
+            "_ and - only (no path separators, no '..'), starting with a letter or "
+            "digit, so the output stays inside reports/"
+        )
     if value in RESERVED_NAMES:
         raise ValueError(f"{value!r} is reserved (reports/{value}.html is the builder's own page)")
     return value
 
 
 #: What a report's ``timeout`` means.
-TIMEOUT_HELP = ("Seconds the report may run (all its cells together) before it is stopped and "
-                "gets a failure page; default: the build's --timeout.")
+TIMEOUT_HELP = (
+    "Seconds the report may run (all its cells together) before it is stopped and "
+    "gets a failure page; default: the build's --timeout."
+)
 
 
 class ReportSpec(BaseModel):
@@ -81,8 +94,10 @@ class ReportSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(description="File stem of the report; letters, digits, _ and - only, "
-                                  "so the output stays inside reports/.")
+    name: str = Field(
+        description="File stem of the report; letters, digits, _ and - only, "
+        "so the output stays inside reports/."
+    )
     notebook: str = Field(description="Notebook file name inside notebooks/.")
     title: str = Field(min_length=1)
     parameters: dict[str, Any] = Field(default_factory=dict)
@@ -158,8 +173,9 @@ class GridSpec(BaseModel):
         for what, template in (("name", self.name), ("title", self.title)):
             unknown = [f for f in _template_fields(template) if f not in self.grid]
             if unknown:
-                raise ValueError(f"{what} {template!r}: fields {unknown} are not grid parameters "
-                                 f"({sorted(self.grid)})")
+                raise ValueError(
+                    f"{what} {template!r}: fields {unknown} are not grid parameters ({sorted(self.grid)})"
+                )
         for report in self.expand():  # every expanded name must be a valid, safe file stem
             _check_name(report.name)
         return self
@@ -179,11 +195,18 @@ class GridSpec(BaseModel):
             if title_fields:
                 title = self.title.format(**{k: _value_text(v) for k, v in values.items()})
             else:
-                title = (f"{self.title} ("
-                         + ", ".join(f"{k}: {_value_text(v)}" for k, v in values.items()) + ")")
-            expanded.append(ReportSpec.model_construct(
-                name=name, notebook=self.notebook, title=title,
-                parameters={**self.parameters, **values}, timeout=self.timeout))
+                title = (
+                    f"{self.title} (" + ", ".join(f"{k}: {_value_text(v)}" for k, v in values.items()) + ")"
+                )
+            expanded.append(
+                ReportSpec.model_construct(
+                    name=name,
+                    notebook=self.notebook,
+                    title=title,
+                    parameters={**self.parameters, **values},
+                    timeout=self.timeout,
+                )
+            )
         return expanded
 
 
@@ -193,8 +216,9 @@ def _entry_kind(entry: Any) -> str:
     return "grid" if isinstance(entry, GridSpec) else "report"
 
 
-Entry = Annotated[Union[Annotated[ReportSpec, Tag("report")], Annotated[GridSpec, Tag("grid")]],
-                  Discriminator(_entry_kind)]
+Entry = Annotated[
+    Union[Annotated[ReportSpec, Tag("report")], Annotated[GridSpec, Tag("grid")]], Discriminator(_entry_kind)
+]
 
 
 class ReportSet(BaseModel):
@@ -229,8 +253,9 @@ class ReportSet(BaseModel):
         names = [r.name for r in self.expanded()]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
-            raise ValueError(f"report names must be unique (after grids are expanded); "
-                             f"repeated: {duplicates}")
+            raise ValueError(
+                f"report names must be unique (after grids are expanded); repeated: {duplicates}"
+            )
         return self
 
     def expanded(self) -> list[ReportSpec]:
@@ -283,8 +308,9 @@ def load_report_set(path: str | os.PathLike[str] | None = None) -> ReportSet:
     except OSError as exc:
         raise ReportSetError(f"{path}: cannot read: {exc}") from None
     except yaml.YAMLError as exc:
-        raise ReportSetError(f"{path}: not valid YAML (or uses a tag that safe loading refuses): "
-                             f"{exc}") from None
+        raise ReportSetError(
+            f"{path}: not valid YAML (or uses a tag that safe loading refuses): {exc}"
+        ) from None
     if not isinstance(raw, dict):
         raise ReportSetError(f"{path}: expected a mapping with a 'reports' list")
     try:

@@ -28,13 +28,30 @@ from nbclient.exceptions import CellTimeoutError
 
 from analysis import paths
 from analysis.reporting import processes
-from analysis.reporting.atomic import (OutputError, forget_temporary, make_readable,
-                                       remove_temporaries, temporary_beside, write_atomic)
+from analysis.reporting.atomic import (
+    OutputError,
+    forget_temporary,
+    make_readable,
+    remove_temporaries,
+    temporary_beside,
+    write_atomic,
+)
 from analysis.reporting.pages import ANSI as _ANSI
-from analysis.reporting.pages import (PAGE_CSS, TOC_MARKER, BuildResult, Job, Provenance,
-                                      footer_html, header_html, headings, now_text,
-                                      provenance_for, table_of_contents, unique_heading_ids,
-                                      write_failure_page)
+from analysis.reporting.pages import (
+    PAGE_CSS,
+    TOC_MARKER,
+    BuildResult,
+    Job,
+    Provenance,
+    footer_html,
+    header_html,
+    headings,
+    now_text,
+    provenance_for,
+    table_of_contents,
+    unique_heading_ids,
+    write_failure_page,
+)
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -137,8 +154,10 @@ def abort_running(grace: float = 1.0, hurry: Callable[[], bool] = lambda: False)
 # --------------------------------------------------------------------------
 
 #: Sections shown first, in this order, before the table of contents.
-_LEAD_HEADINGS = (re.compile(r"^\s*##\s+key findings\b", re.IGNORECASE),
-                  re.compile(r"^\s*##\s+summary\b", re.IGNORECASE))
+_LEAD_HEADINGS = (
+    re.compile(r"^\s*##\s+key findings\b", re.IGNORECASE),
+    re.compile(r"^\s*##\s+summary\b", re.IGNORECASE),
+)
 _SECTION_HEADING = re.compile(r"^\s*#{1,2}\s+\S")
 _TITLE_HEADING = re.compile(r"^\s*#\s+(?P<text>\S.*)$")
 
@@ -176,13 +195,20 @@ def reader_notebook(executed: nbformat.NotebookNode) -> tuple[nbformat.NotebookN
         cells.append(cell)
     lead: list = []
     for heading in _LEAD_HEADINGS:  # Key findings, then Summary
-        start = next((i for i, c in enumerate(cells)
-                      if c.cell_type == "markdown" and heading.match(_first_line(c))), None)
+        start = next(
+            (i for i, c in enumerate(cells) if c.cell_type == "markdown" and heading.match(_first_line(c))),
+            None,
+        )
         if start is None:
             continue
-        end = next((i for i in range(start + 1, len(cells))
-                    if cells[i].cell_type == "markdown" and _SECTION_HEADING.match(_first_line(cells[i]))),
-                   len(cells))
+        end = next(
+            (
+                i
+                for i in range(start + 1, len(cells))
+                if cells[i].cell_type == "markdown" and _SECTION_HEADING.match(_first_line(cells[i]))
+            ),
+            len(cells),
+        )
         lead, cells = lead + cells[start:end], cells[:start] + cells[end:]
     marker = nbformat.v4.new_raw_cell("", metadata={"report_toc": True})
     notebook.cells = lead + [marker] + cells
@@ -206,8 +232,9 @@ def _exporter():
     return _EXPORTER
 
 
-def notebook_to_html(executed: nbformat.NotebookNode, title: str, provenance: Provenance,
-                     ipynb_name: str | None) -> str:
+def notebook_to_html(
+    executed: nbformat.NotebookNode, title: str, provenance: Provenance, ipynb_name: str | None
+) -> str:
     """Reader-facing HTML of an executed notebook.
 
     Title, subtitle and generated date first, then the plain-language summary,
@@ -219,10 +246,15 @@ def notebook_to_html(executed: nbformat.NotebookNode, title: str, provenance: Pr
     resources = {
         "metadata": {"name": title},
         "report_css": PAGE_CSS,
-        "report_header": header_html(title, subtitle=subtitle, generated=provenance.generated,
-                                     notebook=provenance.notebook,
-                                     parameters=provenance.parameters, ipynb_name=ipynb_name,
-                                     declared=provenance.declared),
+        "report_header": header_html(
+            title,
+            subtitle=subtitle,
+            generated=provenance.generated,
+            notebook=provenance.notebook,
+            parameters=provenance.parameters,
+            ipynb_name=ipynb_name,
+            declared=provenance.declared,
+        ),
         "report_footer": footer_html(provenance),
     }
     page, _ = _exporter().from_notebook_node(notebook, resources=resources)
@@ -252,15 +284,21 @@ def _mark_timed_out(executed: nbformat.NotebookNode | None, limit: str) -> str:
     last cell papermill started); that cell gets the message as an error output, so the
     failure page and the executed notebook show it."""
     message = f"the report ran past its time limit of {limit} and was stopped"
-    started = [(i, c) for i, c in enumerate(executed.cells if executed is not None else [])
-               if c.cell_type == "code" and c.get("metadata", {}).get("papermill", {}).get("start_time")]
+    started = [
+        (i, c)
+        for i, c in enumerate(executed.cells if executed is not None else [])
+        if c.cell_type == "code" and c.get("metadata", {}).get("papermill", {}).get("start_time")
+    ]
     if not started:
         return message
     index, cell = started[-1]
     where = f"cell {cell.execution_count}" if cell.get("execution_count") else f"cell {index + 1}"
     message = f"{message} in {where}"
-    cell.setdefault("outputs", []).append(nbformat.v4.new_output(
-        "error", ename="TimeoutError", evalue=message, traceback=[f"TimeoutError: {message}"]))
+    cell.setdefault("outputs", []).append(
+        nbformat.v4.new_output(
+            "error", ename="TimeoutError", evalue=message, traceback=[f"TimeoutError: {message}"]
+        )
+    )
     return message
 
 
@@ -290,10 +328,16 @@ def execute_report(job: Job) -> BuildResult:
             failure = None
             try:
                 papermill.execute_notebook(
-                    str(job.notebook_path), tmp, parameters=job.parameters,
-                    kernel_name=job.kernel, cwd=str(paths.PROJECT_ROOT),
-                    progress_bar=False, log_output=False, report_mode=True,
-                    kernel_manager_class=IPCKernelManager, timeout_func=cell_timeout,
+                    str(job.notebook_path),
+                    tmp,
+                    parameters=job.parameters,
+                    kernel_name=job.kernel,
+                    cwd=str(paths.PROJECT_ROOT),
+                    progress_bar=False,
+                    log_output=False,
+                    report_mode=True,
+                    kernel_manager_class=IPCKernelManager,
+                    timeout_func=cell_timeout,
                 )
             except CellTimeoutError:
                 failure = "timeout"
@@ -309,8 +353,7 @@ def execute_report(job: Job) -> BuildResult:
                 failure = TimeoutError(_mark_timed_out(None, _limit_text(job.timeout or 0)))
             if failure is not None:
                 raise failure
-            page = notebook_to_html(executed, job.title, provenance_for(job, generated),
-                                    job.ipynb_path.name)
+            page = notebook_to_html(executed, job.title, provenance_for(job, generated), job.ipynb_path.name)
             write_atomic(job.html_path, page)
             status, error = "built", None
         except OutputError:
@@ -325,8 +368,15 @@ def execute_report(job: Job) -> BuildResult:
     finally:
         forget_temporary(tmp)
         stop_kernels()
-    return BuildResult(name=job.name, title=job.title, notebook=job.notebook,
-                       parameters=job.parameters, status=status,
-                       seconds=time.perf_counter() - started, html_path=job.html_path,
-                       ipynb_path=job.ipynb_path if job.ipynb_path.exists() else None,
-                       error=error, built_at=generated)
+    return BuildResult(
+        name=job.name,
+        title=job.title,
+        notebook=job.notebook,
+        parameters=job.parameters,
+        status=status,
+        seconds=time.perf_counter() - started,
+        html_path=job.html_path,
+        ipynb_path=job.ipynb_path if job.ipynb_path.exists() else None,
+        error=error,
+        built_at=generated,
+    )

@@ -50,9 +50,11 @@ def holder_text(holder: dict | None) -> str:
     """``PID 1234 (analysis build --force, started 2024-05-01 10:02:03)``."""
     if not holder or "pid" not in holder:
         return "a build whose PID is not written yet"
-    details = ", ".join(x for x in (holder.get("command"),
-                                    f"started {holder['started']}" if holder.get("started") else "")
-                        if x)
+    details = ", ".join(
+        x
+        for x in (holder.get("command"), f"started {holder['started']}" if holder.get("started") else "")
+        if x
+    )
     return f"PID {holder['pid']}" + (f" ({details})" if details else "")
 
 
@@ -106,7 +108,8 @@ def acquire(folder: Path, *, wait: float = 0.0) -> FolderLock:
             raise FolderBusyError(
                 f"another build is writing to {display_path(Path(folder))}: "
                 f"{holder_text(holder)}; wait for it to finish (or stop it), "
-                f"or build into another folder with --output") from None
+                f"or build into another folder with --output"
+            ) from None
         # The file may have been removed by a finishing build between open and flock.
         try:
             same = os.fstat(fd).st_ino == os.stat(path).st_ino
@@ -116,9 +119,11 @@ def acquire(folder: Path, *, wait: float = 0.0) -> FolderLock:
             os.close(fd)
             continue
         stale = _read_holder(fd)
-        record = {"pid": os.getpid(),
-                  "started": dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
-                  "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:300]}
+        record = {
+            "pid": os.getpid(),
+            "started": dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"),
+            "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:300],
+        }
         try:
             os.ftruncate(fd, 0)
             os.pwrite(fd, json.dumps(record).encode(), 0)

@@ -19,10 +19,20 @@ from analysis.provenance import citation, git_commit, library_versions
 from analysis.reporting.atomic import write_atomic
 
 #: Shown in the index for each status.
-STATUS_TEXT = {"built": "built", "reused": "reused from cache", "failed": "failed",
-               "not rebuilt": "not rebuilt", "interrupted": "interrupted"}
-_STATUS_COLOUR = {"built": "#1e7a46", "reused": "#1f5f8b", "failed": "#b03a2e",
-                  "not rebuilt": "#555555", "interrupted": "#8a5a00"}
+STATUS_TEXT = {
+    "built": "built",
+    "reused": "reused from cache",
+    "failed": "failed",
+    "not rebuilt": "not rebuilt",
+    "interrupted": "interrupted",
+}
+_STATUS_COLOUR = {
+    "built": "#1e7a46",
+    "reused": "#1f5f8b",
+    "failed": "#b03a2e",
+    "not rebuilt": "#555555",
+    "interrupted": "#8a5a00",
+}
 
 PAGE_CSS = """
 <style>
@@ -94,12 +104,17 @@ class Provenance:
 _SEED = re.compile(r"(^|_)seed$")
 
 
-def seed_values(parameters: dict[str, Any],
-                declared: dict[str, dict[str, Any]] | None) -> dict[str, str]:
+def seed_values(parameters: dict[str, Any], declared: dict[str, dict[str, Any]] | None) -> dict[str, str]:
     """Each seed parameter's value as used: the report set's, else the notebook default."""
     names = [n for n in {**(declared or {}), **parameters} if _SEED.search(n)]
-    return {n: (json.dumps(parameters[n], default=str) if n in parameters
-                else str((declared or {})[n].get("default", ""))) for n in names}
+    return {
+        n: (
+            json.dumps(parameters[n], default=str)
+            if n in parameters
+            else str((declared or {})[n].get("default", ""))
+        )
+        for n in names
+    }
 
 
 @dataclass
@@ -131,14 +146,14 @@ def escape(value: Any) -> str:
     return html.escape(str(value))
 
 
-def parameters_table(parameters: dict[str, Any],
-                     declared: dict[str, dict[str, Any]] | None = None) -> str:
+def parameters_table(parameters: dict[str, Any], declared: dict[str, dict[str, Any]] | None = None) -> str:
     """The parameters as a table.
 
     With ``declared`` (the notebook's parameters, from papermill's inspection)
     every parameter is listed with the value used, where it was set and its
     description; without it, only the values the report set gives.
     """
+
     def value(v: Any) -> str:
         return escape(json.dumps(v, ensure_ascii=False, default=str))
 
@@ -149,56 +164,86 @@ def parameters_table(parameters: dict[str, Any],
                 used, source = value(parameters[name]), "report set"
             else:
                 used, source = escape(info.get("default", "")), "notebook default"
-            rows.append(f"<tr><td><code>{escape(name)}</code></td><td><code>{used}</code></td>"
-                        f"<td>{source}</td><td>{escape(info.get('help', ''))}</td></tr>")
-        return ("<table><tr><th>parameter</th><th>value</th><th>set by</th><th>meaning</th></tr>"
-                f"{''.join(rows)}</table>")
+            rows.append(
+                f"<tr><td><code>{escape(name)}</code></td><td><code>{used}</code></td>"
+                f"<td>{source}</td><td>{escape(info.get('help', ''))}</td></tr>"
+            )
+        return (
+            "<table><tr><th>parameter</th><th>value</th><th>set by</th><th>meaning</th></tr>"
+            f"{''.join(rows)}</table>"
+        )
     if not parameters:
         return "<p>Notebook defaults (no parameters overridden).</p>"
-    rows = "".join(f"<tr><td><code>{escape(k)}</code></td><td><code>{value(v)}</code></td></tr>"
-                   for k, v in parameters.items())
+    rows = "".join(
+        f"<tr><td><code>{escape(k)}</code></td><td><code>{value(v)}</code></td></tr>"
+        for k, v in parameters.items()
+    )
     return f"<table><tr><th>parameter</th><th>value</th></tr>{rows}</table>"
 
 
-def header_html(title: str, *, subtitle: str | None, generated: str, notebook: str,
-                parameters: dict[str, Any], ipynb_name: str | None,
-                declared: dict[str, dict[str, Any]] | None = None) -> str:
+def header_html(
+    title: str,
+    *,
+    subtitle: str | None,
+    generated: str,
+    notebook: str,
+    parameters: dict[str, Any],
+    ipynb_name: str | None,
+    declared: dict[str, dict[str, Any]] | None = None,
+) -> str:
     """Report header: links, title, subtitle, date and parameters."""
     links = ['<a href="index.html">All reports</a>']
     if ipynb_name:
         links.append(f'<a href="{escape(ipynb_name)}">Executed notebook (.ipynb)</a>')
-    sub = (f'<p class="report-subtitle">{escape(subtitle)}</p>'
-           if subtitle and subtitle.strip() != title.strip() else "")  # never the title twice
-    return (f'<header class="report-header"><p class="report-nav">{" · ".join(links)}</p>'
-            f"<h1>{escape(title)}</h1>{sub}"
-            f'<p class="report-meta">Generated {escape(generated)} from <code>{escape(notebook)}</code>'
-            f' · <a href="#provenance">Provenance</a></p>'
-            f"<details><summary>Parameters</summary>{parameters_table(parameters, declared)}"
-            f"</details></header>")
+    sub = (
+        f'<p class="report-subtitle">{escape(subtitle)}</p>'
+        if subtitle and subtitle.strip() != title.strip()
+        else ""
+    )  # never the title twice
+    return (
+        f'<header class="report-header"><p class="report-nav">{" · ".join(links)}</p>'
+        f"<h1>{escape(title)}</h1>{sub}"
+        f'<p class="report-meta">Generated {escape(generated)} from <code>{escape(notebook)}</code>'
+        f' · <a href="#provenance">Provenance</a></p>'
+        f"<details><summary>Parameters</summary>{parameters_table(parameters, declared)}"
+        f"</details></header>"
+    )
 
 
 def footer_html(prov: Provenance) -> str:
     """Provenance footer: commit, how to cite, random seeds, notebook and data hashes,
     parameters, versions."""
-    files = "".join(f"<tr><td><code>{escape(f)}</code></td><td><code>{escape(h)}</code></td></tr>"
-                    for f, h in prov.data_sha256.items())
-    versions = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>"
-                       for k, v in prov.versions.items())
-    cite = (f'<p class="report-cite"><strong>How to cite:</strong> {escape(prov.citation)}</p>'
-            if prov.citation else "")
+    files = "".join(
+        f"<tr><td><code>{escape(f)}</code></td><td><code>{escape(h)}</code></td></tr>"
+        for f, h in prov.data_sha256.items()
+    )
+    versions = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in prov.versions.items())
+    cite = (
+        f'<p class="report-cite"><strong>How to cite:</strong> {escape(prov.citation)}</p>'
+        if prov.citation
+        else ""
+    )
     seeds = seed_values(prov.parameters, prov.declared)
-    seeded = ("<p>Random draws are seeded, so a rebuild gives the same numbers: "
-              + ", ".join(f"<code>{escape(n)}</code> = <code>{escape(v)}</code>"
-                          for n, v in seeds.items()) + ".</p>") if seeds else ""
-    return (f'<footer class="report-footer" id="provenance"><h2>Provenance</h2>'
-            f"<p>Generated {escape(prov.generated)} from git commit <code>{escape(prov.commit)}</code>; "
-            f"notebook <code>{escape(prov.notebook)}</code> "
-            f"(sha256 <code>{escape(prov.notebook_sha256)}</code>).</p>{cite}{seeded}"
-            f"<p>Data files read (SHA-256 of their content):</p>"
-            f"<table><tr><th>file</th><th>sha256</th></tr>{files}</table>"
-            f"<p>Parameters:</p>{parameters_table(prov.parameters, prov.declared)}"
-            f"<p>Versions:</p><table><tr><th>software</th><th>version</th></tr>{versions}</table>"
-            f"</footer>")
+    seeded = (
+        (
+            "<p>Random draws are seeded, so a rebuild gives the same numbers: "
+            + ", ".join(f"<code>{escape(n)}</code> = <code>{escape(v)}</code>" for n, v in seeds.items())
+            + ".</p>"
+        )
+        if seeds
+        else ""
+    )
+    return (
+        f'<footer class="report-footer" id="provenance"><h2>Provenance</h2>'
+        f"<p>Generated {escape(prov.generated)} from git commit <code>{escape(prov.commit)}</code>; "
+        f"notebook <code>{escape(prov.notebook)}</code> "
+        f"(sha256 <code>{escape(prov.notebook_sha256)}</code>).</p>{cite}{seeded}"
+        f"<p>Data files read (SHA-256 of their content):</p>"
+        f"<table><tr><th>file</th><th>sha256</th></tr>{files}</table>"
+        f"<p>Parameters:</p>{parameters_table(prov.parameters, prov.declared)}"
+        f"<p>Versions:</p><table><tr><th>software</th><th>version</th></tr>{versions}</table>"
+        f"</footer>"
+    )
 
 
 _HEADING = re.compile(r'<h([1-6]) id="([^"]*)">(.*?)</h\1>', re.S)
@@ -257,35 +302,58 @@ def table_of_contents(entries: list[tuple[int, str, str]]) -> str:
             items.append(f"<li>{link}</li>")
     if open_sub:
         items.append("</ul></li>")
-    return (f'<nav class="report-toc" aria-label="Contents"><p class="report-toc-title">Contents</p>'
-            f"<ul>{''.join(items)}</ul></nav>")
+    return (
+        f'<nav class="report-toc" aria-label="Contents"><p class="report-toc-title">Contents</p>'
+        f"<ul>{''.join(items)}</ul></nav>"
+    )
 
 
-def failure_html(title: str, *, parameters: dict[str, Any], error: str, failing_source: str,
-                 traceback: str, ipynb_name: str | None, notebook: str, generated: str,
-                 provenance: Provenance | None) -> str:
+def failure_html(
+    title: str,
+    *,
+    parameters: dict[str, Any],
+    error: str,
+    failing_source: str,
+    traceback: str,
+    ipynb_name: str | None,
+    notebook: str,
+    generated: str,
+    provenance: Provenance | None,
+) -> str:
     """A page that states plainly that the report failed, with the failing cell and error."""
-    cell = (f"<h3>Failing cell</h3><pre>{escape(failing_source)}</pre>" if failing_source else "")
+    cell = f"<h3>Failing cell</h3><pre>{escape(failing_source)}</pre>" if failing_source else ""
     first = error.splitlines()[0] if error else "unknown error"
     intro = f"<p>{escape(first)}</p>" if traceback else ""
-    body = (f'<section class="report-failed"><h2 id="failed">This report failed to build</h2>'
-            f"{intro}{cell}"
-            f"<h3>Error</h3><pre>{escape(traceback or error)}</pre></section>")
-    header = header_html(title, subtitle=None, generated=generated, notebook=notebook,
-                         parameters=parameters, ipynb_name=ipynb_name,
-                         declared=provenance.declared if provenance else None)
+    body = (
+        f'<section class="report-failed"><h2 id="failed">This report failed to build</h2>'
+        f"{intro}{cell}"
+        f"<h3>Error</h3><pre>{escape(traceback or error)}</pre></section>"
+    )
+    header = header_html(
+        title,
+        subtitle=None,
+        generated=generated,
+        notebook=notebook,
+        parameters=parameters,
+        ipynb_name=ipynb_name,
+        declared=provenance.declared if provenance else None,
+    )
     footer = footer_html(provenance) if provenance else ""
-    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1.0'>"
-            f"<title>{escape(title)} (failed)</title>{PAGE_CSS}</head>"
-            f'<body><main class="report-page">{header}<div class="report-header">{body}</div>'
-            f"{footer}</main></body></html>")
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1.0'>"
+        f"<title>{escape(title)} (failed)</title>{PAGE_CSS}</head>"
+        f'<body><main class="report-page">{header}<div class="report-header">{body}</div>'
+        f"{footer}</main></body></html>"
+    )
 
 
 #: The question the collection asks, stated first on the index.
-RESEARCH_QUESTION = ("Since the Taliban took Kabul in August 2021, does diplomatic engagement "
-                     "between Pakistan and Afghanistan move with, lead or follow militant "
-                     "violence in Pakistan?")
+RESEARCH_QUESTION = (
+    "Since the Taliban took Kabul in August 2021, does diplomatic engagement "
+    "between Pakistan and Afghanistan move with, lead or follow militant "
+    "violence in Pakistan?"
+)
 
 _KEY_FINDINGS_HEADING = re.compile(r"^\s*##\s+key findings\s*$", re.IGNORECASE)
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.S)
@@ -322,15 +390,14 @@ def key_findings_text(notebook: dict) -> list[str]:
         first = next((ln for ln in source.splitlines() if ln.strip()), "")
         if not _KEY_FINDINGS_HEADING.match(first):
             continue
-        for later in cells[i + 1:]:
+        for later in cells[i + 1 :]:
             if later.get("cell_type") == "markdown":
                 return []
             for output in later.get("outputs", []):
                 text = output.get("data", {}).get("text/markdown")
                 if text:
                     text = "".join(text)
-                    return [_markdown_text(ln) for ln in text.splitlines()
-                            if ln.strip().startswith("- ")]
+                    return [_markdown_text(ln) for ln in text.splitlines() if ln.strip().startswith("- ")]
         return []
     return []
 
@@ -401,34 +468,45 @@ def _report_card(r: BuildResult, digest: ReportDigest) -> str:
     when = f" · {escape(r.built_at)}" if r.built_at else ""
     image = ""
     if digest.thumbnail:
-        size = (f' width="{digest.thumbnail_size[0]}" height="{digest.thumbnail_size[1]}"'
-                if digest.thumbnail_size else ' width="360"')
+        size = (
+            f' width="{digest.thumbnail_size[0]}" height="{digest.thumbnail_size[1]}"'
+            if digest.thumbnail_size
+            else ' width="360"'
+        )
         alt = digest.thumbnail_alt or f"First figure of {r.title}"
         image = f'<img src="{digest.thumbnail}" alt="{escape(alt)}"{size}>'
-    headline = (f'<p class="headline">{escape(digest.headline)}</p>' if digest.headline
-                else "")
-    return (f'<li class="report-card" id="card-{escape(r.name)}">'
-            f'<h3><a href="{escape(r.html_path.name)}">{escape(r.title)}</a></h3>{headline}{image}'
-            f'<p class="report-meta"><span class="status-word" '
-            f'style="color:{_STATUS_COLOUR.get(r.status, "#555")}">{escape(status)}</span>{when}</p>'
-            "</li>")
+    headline = f'<p class="headline">{escape(digest.headline)}</p>' if digest.headline else ""
+    return (
+        f'<li class="report-card" id="card-{escape(r.name)}">'
+        f'<h3><a href="{escape(r.html_path.name)}">{escape(r.title)}</a></h3>{headline}{image}'
+        f'<p class="report-meta"><span class="status-word" '
+        f'style="color:{_STATUS_COLOUR.get(r.status, "#555")}">{escape(status)}</span>{when}</p>'
+        "</li>"
+    )
 
 
-def index_html(results: list[BuildResult], generated: str, title: str,
-               question: str = RESEARCH_QUESTION) -> str:
+def index_html(
+    results: list[BuildResult], generated: str, title: str, question: str = RESEARCH_QUESTION
+) -> str:
     """The reports index: the research question; per report its headline finding (the first
     Key findings item of its executed notebook), a thumbnail of its first figure, status and
     date; then the build status table with parameters, build time and links."""
     cards = "".join(_report_card(r, report_digest(r.ipynb_path)) for r in results)
     rows = []
     for r in results:
-        params = (escape(json.dumps(r.parameters, ensure_ascii=False, default=str))
-                  if r.parameters else "notebook defaults")
-        nb_link = (f' · <a href="{escape(r.ipynb_path.name)}">.ipynb</a>' if r.ipynb_path else "")
+        params = (
+            escape(json.dumps(r.parameters, ensure_ascii=False, default=str))
+            if r.parameters
+            else "notebook defaults"
+        )
+        nb_link = f' · <a href="{escape(r.ipynb_path.name)}">.ipynb</a>' if r.ipynb_path else ""
         when = f"{r.seconds:.1f} s" + (f"<br><small>{escape(r.built_at)}</small>" if r.built_at else "")
         why = f"<br><small>{escape(r.reason)}</small>" if r.reason and r.status == "built" else ""
-        error = (f"<br><small>{escape(' '.join(r.error.split()))}</small>"
-                 if r.error and r.status in ("failed", "interrupted") else "")
+        error = (
+            f"<br><small>{escape(' '.join(r.error.split()))}</small>"
+            if r.error and r.status in ("failed", "interrupted")
+            else ""
+        )
         rows.append(
             f'<tr id="report-{escape(r.name)}"><td><a href="{escape(r.html_path.name)}">'
             f"{escape(r.title)}</a>{nb_link}</td>"
@@ -436,35 +514,41 @@ def index_html(results: list[BuildResult], generated: str, title: str,
             f'<td class="status status-{r.status.replace(" ", "-")}" '
             f'style="color:{_STATUS_COLOUR.get(r.status, "#555")}"><span class="status-word">'
             f"{STATUS_TEXT.get(r.status, r.status)}</span>{why}{error}</td>"
-            f'<td><code>{params}</code></td><td class="when">{when}</td></tr>')
+            f'<td><code>{params}</code></td><td class="when">{when}</td></tr>'
+        )
     counts = {s: sum(r.status == s for r in results) for s in STATUS_TEXT}
-    parts = [f"{counts[s]} {STATUS_TEXT[s]}" for s in ("built", "reused", "not rebuilt", "interrupted")
-             if counts[s]]
+    parts = [
+        f"{counts[s]} {STATUS_TEXT[s]}"
+        for s in ("built", "reused", "not rebuilt", "interrupted")
+        if counts[s]
+    ]
     if counts["failed"]:
         parts.append(f"<strong style='color:#b03a2e'>{counts['failed']} failed</strong>")
     summary = f"{len(results)} reports: " + ", ".join(parts)
-    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-            "<meta name='viewport' content='width=device-width, initial-scale=1.0'>"
-            f"<title>{escape(title)}</title>{PAGE_CSS}</head><body><main class='report-index'>"
-            f"<h1>{escape(title)}</h1>"
-            f'<p class="question"><strong>The question.</strong> {escape(question)}</p>'
-            f"<p class='report-meta'>Index written {escape(generated)} · {summary}</p>"
-            "<h2 id='reports'>What each report found</h2>"
-            "<p>Each report opens with its key findings; the first is quoted here, beside the "
-            "report's first figure.</p>"
-            f'<ul class="report-cards">{cards}</ul>'
-            "<h2 id='build-status'>Build status</h2>"
-            '<div class="table-box" tabindex="0" role="region" aria-label="Build status table (scrolls)">'
-            "<table><tr><th>report</th><th>notebook</th><th>status</th><th>parameters</th>"
-            f"<th>build time</th></tr>{''.join(rows)}</table></div>"
-            "<p>Each report states its data sources, coverage and caveats, and ends with its "
-            "provenance (git commit, how to cite it, random seeds, data-file hashes, parameters, "
-            "software versions). Numbers come from the project's cited reference dataset; see "
-            "<code>data/README.md</code>. "
-            "<em>Reused from cache</em>: nothing the report depends on changed since the build "
-            "time shown, so its page was kept. <em>Interrupted</em>: the build was stopped before "
-            "the report finished; the page linked is from its previous build, if it had one.</p>"
-            "</main></body></html>")
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1.0'>"
+        f"<title>{escape(title)}</title>{PAGE_CSS}</head><body><main class='report-index'>"
+        f"<h1>{escape(title)}</h1>"
+        f'<p class="question"><strong>The question.</strong> {escape(question)}</p>'
+        f"<p class='report-meta'>Index written {escape(generated)} · {summary}</p>"
+        "<h2 id='reports'>What each report found</h2>"
+        "<p>Each report opens with its key findings; the first is quoted here, beside the "
+        "report's first figure.</p>"
+        f'<ul class="report-cards">{cards}</ul>'
+        "<h2 id='build-status'>Build status</h2>"
+        '<div class="table-box" tabindex="0" role="region" aria-label="Build status table (scrolls)">'
+        "<table><tr><th>report</th><th>notebook</th><th>status</th><th>parameters</th>"
+        f"<th>build time</th></tr>{''.join(rows)}</table></div>"
+        "<p>Each report states its data sources, coverage and caveats, and ends with its "
+        "provenance (git commit, how to cite it, random seeds, data-file hashes, parameters, "
+        "software versions). Numbers come from the project's cited reference dataset; see "
+        "<code>data/README.md</code>. "
+        "<em>Reused from cache</em>: nothing the report depends on changed since the build "
+        "time shown, so its page was kept. <em>Interrupted</em>: the build was stopped before "
+        "the report finished; the page linked is from its previous build, if it had one.</p>"
+        "</main></body></html>"
+    )
 
 
 @dataclass
@@ -493,10 +577,17 @@ def now_text() -> str:
 def provenance_for(job: Job, generated: str) -> Provenance:
     """The provenance footer's content for a job."""
     commit = git_commit()
-    return Provenance(commit=commit, notebook=job.notebook,
-                      notebook_sha256=job.notebook_sha256, data_sha256=job.data_sha256,
-                      parameters=job.parameters, versions=library_versions(), generated=generated,
-                      declared=job.declared, citation=citation(commit))
+    return Provenance(
+        commit=commit,
+        notebook=job.notebook,
+        notebook_sha256=job.notebook_sha256,
+        data_sha256=job.data_sha256,
+        parameters=job.parameters,
+        versions=library_versions(),
+        generated=generated,
+        declared=job.declared,
+        citation=citation(commit),
+    )
 
 
 def failing_cell(notebook: Any | None) -> tuple[str, str]:
@@ -517,7 +608,17 @@ def write_failure_page(job: Job, error: str, executed: Any | None, generated: st
         job.ipynb_path.unlink()
     source, trace = failing_cell(executed)
     link = job.ipynb_path.name if executed is not None else None
-    write_atomic(job.html_path, failure_html(
-        job.title, parameters=job.parameters, error=error, failing_source=source, traceback=trace,
-        ipynb_name=link, notebook=job.notebook, generated=generated,
-        provenance=provenance_for(job, generated)))
+    write_atomic(
+        job.html_path,
+        failure_html(
+            job.title,
+            parameters=job.parameters,
+            error=error,
+            failing_source=source,
+            traceback=trace,
+            ipynb_name=link,
+            notebook=job.notebook,
+            generated=generated,
+            provenance=provenance_for(job, generated),
+        ),
+    )

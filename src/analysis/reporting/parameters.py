@@ -41,8 +41,12 @@ from typing import Any
 
 #: Declared type name (before any ``[...]``) → Python types a value may have.
 TYPES: dict[str, tuple[type, ...]] = {
-    "str": (str,), "int": (int,), "float": (int, float), "bool": (bool,),
-    "list": (list,), "dict": (dict,),
+    "str": (str,),
+    "int": (int,),
+    "float": (int, float),
+    "bool": (bool,),
+    "list": (list,),
+    "dict": (dict,),
 }
 
 _ALLOWED = re.compile(r"(?:^|[\s;,.(])allowed:\s*(?P<values>[^:;]*?)\s*\.?\s*$", re.IGNORECASE)
@@ -161,8 +165,10 @@ def _type_problem(name: str, value: Any, info: dict[str, Any]) -> str | None:
     hint = ""
     if base_type(type_name) == "str" and type(value).__name__ in ("date", "datetime"):
         hint = " (YAML reads an unquoted date as a date: quote it)"
-    return (f"`{name}`: expected {type_name} (default {info.get('default')}); "
-            f"got {type(value).__name__} {value!r}{hint}")
+    return (
+        f"`{name}`: expected {type_name} (default {info.get('default')}); "
+        f"got {type(value).__name__} {value!r}{hint}"
+    )
 
 
 def _allowed_problem(name: str, value: Any, info: dict[str, Any], notebook: str) -> str | None:
@@ -174,8 +180,7 @@ def _allowed_problem(name: str, value: Any, info: dict[str, Any], notebook: str)
     try:
         allowed = [_as_type(t, element_kind) for t in tokens]
     except ValueError:
-        return (f"`{name}`: {notebook} declares allowed values {tokens} that are not all "
-                f"{element_kind}")
+        return f"`{name}`: {notebook} declares allowed values {tokens} that are not all {element_kind}"
     listed = ", ".join(tokens)
     if kind == "list":
         if not isinstance(value, list):
@@ -189,8 +194,9 @@ def _allowed_problem(name: str, value: Any, info: dict[str, Any], notebook: str)
     return None
 
 
-def parameter_problems(parameters: dict[str, Any], declared: dict[str, dict[str, Any]],
-                       notebook: str = "the notebook") -> list[str]:
+def parameter_problems(
+    parameters: dict[str, Any], declared: dict[str, dict[str, Any]], notebook: str = "the notebook"
+) -> list[str]:
     """Every problem of a parameter set against the declared parameters (empty if none).
 
     Parameters
@@ -214,8 +220,9 @@ def parameter_problems(parameters: dict[str, Any], declared: dict[str, dict[str,
                 hint = f"; {notebook} has no cell tagged `parameters`"
             problems.append(f"`{name}`: no such parameter{hint}")
             continue
-        problem = (_type_problem(name, value, declared[name])
-                   or _allowed_problem(name, value, declared[name], notebook))
+        problem = _type_problem(name, value, declared[name]) or _allowed_problem(
+            name, value, declared[name], notebook
+        )
         if problem:
             problems.append(problem)
     return problems

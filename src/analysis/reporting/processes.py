@@ -72,8 +72,7 @@ def send(pid: int, sig: int, group: bool = False) -> None:
         pass
 
 
-def wait_gone(pids: Iterable[int], seconds: float,
-              hurry: Callable[[], bool] = lambda: False) -> list[int]:
+def wait_gone(pids: Iterable[int], seconds: float, hurry: Callable[[], bool] = lambda: False) -> list[int]:
     """Wait up to ``seconds`` for the processes to end (less if ``hurry()`` turns true);
     returns those still alive."""
     pids = list(pids)

@@ -67,8 +67,9 @@ class PlainProgress(Progress):
     def begin(self, names, reused, to_build, jobs):
         self.width = max((len(n) for n in names), default=0)
         if not self.quiet:
-            self.echo(f"{len(names)} reports: {to_build} to build with {jobs} job(s), "
-                      f"{reused} unchanged (reused)")
+            self.echo(
+                f"{len(names)} reports: {to_build} to build with {jobs} job(s), {reused} unchanged (reused)"
+            )
 
     def finished(self, result):
         if not self.quiet or result.status == "failed":
@@ -78,8 +79,14 @@ class PlainProgress(Progress):
 class LiveProgress(Progress):
     """A table redrawn in place on an interactive terminal (rich)."""
 
-    _STYLE = {"queued": "dim", "running": "yellow", "built": "green", "reused": "cyan",
-              "failed": "bold red", "interrupted": "magenta"}
+    _STYLE = {
+        "queued": "dim",
+        "running": "yellow",
+        "built": "green",
+        "reused": "cyan",
+        "failed": "bold red",
+        "interrupted": "magenta",
+    }
 
     def __init__(self, stream: TextIO | None = None):
         from rich.console import Console
@@ -93,8 +100,7 @@ class LiveProgress(Progress):
         from rich.table import Table
         from rich.text import Text
 
-        table = Table(box=None, show_header=False, title=self.header, title_justify="left",
-                      pad_edge=False)
+        table = Table(box=None, show_header=False, title=self.header, title_justify="left", pad_edge=False)
         table.add_column("status", width=_WIDTH)
         table.add_column("report")
         table.add_column("time", justify="right")
@@ -104,18 +110,21 @@ class LiveProgress(Progress):
             if status == "running":
                 seconds = now - started
             clock = f"{seconds:.1f} s" if seconds is not None else ""
-            table.add_row(Text(status, style=self._STYLE.get(status, "")), Text(name), clock,
-                          Text(note))  # Text: no markup read from names or errors
+            table.add_row(
+                Text(status, style=self._STYLE.get(status, "")), Text(name), clock, Text(note)
+            )  # Text: no markup read from names or errors
         return table
 
     def begin(self, names, reused, to_build, jobs):
         from rich.live import Live
 
-        self.header = (f"{len(names)} reports: {to_build} to build with {jobs} job(s), "
-                       f"{reused} unchanged (reused)")
+        self.header = (
+            f"{len(names)} reports: {to_build} to build with {jobs} job(s), {reused} unchanged (reused)"
+        )
         self.rows = {n: ["queued", None, None, ""] for n in names}
-        self.live = Live(get_renderable=self._render, console=self.console,
-                         refresh_per_second=4, transient=False)
+        self.live = Live(
+            get_renderable=self._render, console=self.console, refresh_per_second=4, transient=False
+        )
         self.live.start()
 
     def started(self, name):
@@ -142,8 +151,7 @@ def interactive(stream: TextIO) -> bool:
         return False
 
 
-def make_progress(echo: Callable[[str], None], quiet: bool = False,
-                  stream: TextIO | None = None) -> Progress:
+def make_progress(echo: Callable[[str], None], quiet: bool = False, stream: TextIO | None = None) -> Progress:
     """The live table on an interactive terminal, plain lines otherwise (or when quiet)."""
     stream = stream or sys.stdout
     if not quiet and interactive(stream):

@@ -41,8 +41,7 @@ def _empty(path) -> bool:
     return path is None or str(path).strip() == ""
 
 
-def load_violence(path: str | os.PathLike[str] | None = None, fmt: str = "auto",
-                  **options) -> pd.DataFrame:
+def load_violence(path: str | os.PathLike[str] | None = None, fmt: str = "auto", **options) -> pd.DataFrame:
     """Canonical violence figures from the reference dataset, UCDP GED or ACLED.
 
     Parameters
@@ -95,17 +94,22 @@ def load_violence(path: str | os.PathLike[str] | None = None, fmt: str = "auto",
         from analysis.sources import hdx
 
         return hdx.load_violence(path, **options)
-    note = (": GDELT feeds engagement counts only; violence comes from curated conflict data "
-            "(METHODS.md §1)" if name.startswith("gdelt") else "")
+    note = (
+        ": GDELT feeds engagement counts only; violence comes from curated conflict data (METHODS.md §1)"
+        if name.startswith("gdelt")
+        else ""
+    )
     raise DataValidationError(
-        [f"{detection.files[0]}: expected a violence source ({FORMATS['reference_violence'].describe()}, "
-         f"{FORMATS['ucdp_ged'].describe()}, {FORMATS['acled'].describe()} or "
-         f"{FORMATS['hdx_hapi_conflict'].describe()}); "
-         f"found {FORMATS[name].label}{note}"])
+        [
+            f"{detection.files[0]}: expected a violence source ({FORMATS['reference_violence'].describe()}, "
+            f"{FORMATS['ucdp_ged'].describe()}, {FORMATS['acled'].describe()} or "
+            f"{FORMATS['hdx_hapi_conflict'].describe()}); "
+            f"found {FORMATS[name].label}{note}"
+        ]
+    )
 
 
-def load_engagement(path: str | os.PathLike[str] | None = None, fmt: str = "auto",
-                    **options) -> pd.DataFrame:
+def load_engagement(path: str | os.PathLike[str] | None = None, fmt: str = "auto", **options) -> pd.DataFrame:
     """Engagement data: the reference events table, or GDELT monthly counts.
 
     Parameters
@@ -140,12 +144,14 @@ def load_engagement(path: str | os.PathLike[str] | None = None, fmt: str = "auto
     if name.startswith("gdelt"):
         from analysis.sources import gdelt
 
-        return gdelt.load_engagement(path, name if fmt in ("gdelt_v1", "gdelt_v2") else "gdelt",
-                                     **options)
+        return gdelt.load_engagement(path, name if fmt in ("gdelt_v1", "gdelt_v2") else "gdelt", **options)
     raise DataValidationError(
-        [f"{detection.files[0]}: expected an engagement source "
-         f"({FORMATS['reference_engagement'].describe()}, {FORMATS['gdelt_v1'].describe()} or "
-         f"{FORMATS['gdelt_v2'].describe()}); found {FORMATS[name].label}"])
+        [
+            f"{detection.files[0]}: expected an engagement source "
+            f"({FORMATS['reference_engagement'].describe()}, {FORMATS['gdelt_v1'].describe()} or "
+            f"{FORMATS['gdelt_v2'].describe()}); found {FORMATS[name].label}"
+        ]
+    )
 
 
 def _reference(loader, detection, options: dict) -> pd.DataFrame:
@@ -174,8 +180,9 @@ def input_files(path: str | os.PathLike[str] | None, default: Path) -> list[Path
     return expand_inputs(path)
 
 
-def report_files(engagement_path=None, violence_path=None, *, with_engagement: bool = True,
-                 with_violence: bool = True) -> list[Path]:
+def report_files(
+    engagement_path=None, violence_path=None, *, with_engagement: bool = True, with_violence: bool = True
+) -> list[Path]:
     """Every file a report reads through :func:`load_engagement` / :func:`load_violence`
     (for the "data files read" list and its hashes)."""
     files: list[Path] = []

@@ -37,9 +37,14 @@ def check_on_bad_rows(value: str) -> str:
     return value
 
 
-def read_event_files(path, fmt: str, columns: Sequence[str], needed: Sequence[str], *,
-                     legacy_encoding: Callable[[str], str | None] | None = None
-                     ) -> tuple[pd.DataFrame, ReadReport]:
+def read_event_files(
+    path,
+    fmt: str,
+    columns: Sequence[str],
+    needed: Sequence[str],
+    *,
+    legacy_encoding: Callable[[str], str | None] | None = None,
+) -> tuple[pd.DataFrame, ReadReport]:
     """Read every file named by ``path`` (file, zip, folder or glob) in the headed-CSV
     format ``fmt`` into one text frame, with the read report (files, lines, problems).
 
@@ -91,9 +96,17 @@ def read_event_files(path, fmt: str, columns: Sequence[str], needed: Sequence[st
                     encoding = sniff_encoding(inp.path, fallback)
                 encodings[inp.label] = encoding
                 hxl += layout.hxl_row
-                frame = to_frame(read_headed_csv(inp, tuple(columns), tuple(needed), report,
-                                                 encoding=encoding, hxl_row=layout.hxl_row,
-                                                 rename=canonical_name))
+                frame = to_frame(
+                    read_headed_csv(
+                        inp,
+                        tuple(columns),
+                        tuple(needed),
+                        report,
+                        encoding=encoding,
+                        hxl_row=layout.hxl_row,
+                        rename=canonical_name,
+                    )
+                )
                 frame["_vintage"] = layout.vintage
                 frames.append(frame)
     report.extra.update({"vintage": detection.vintage, "hxl_rows": hxl, "encodings": encodings})
@@ -135,9 +148,14 @@ class RowChecks:
             return
         rows = self.frame.loc[bad]
         for idx, line, label, value in zip(rows.index, rows["_line"], rows["_file"], rows[column]):
-            self._problems.append((int(line), self._order,
-                                   f"{label}: line {line}, column '{column}': expected {expected}; "
-                                   f"found '{show(str(value))}'"))
+            self._problems.append(
+                (
+                    int(line),
+                    self._order,
+                    f"{label}: line {line}, column '{column}': expected {expected}; "
+                    f"found '{show(str(value))}'",
+                )
+            )
         self.reason[bad & self.reason.isna()] = reason
 
     @property
@@ -159,7 +177,7 @@ class RowChecks:
             report.rejected[reason] += 1
         self._problems.sort()
         room = MAX_PROBLEMS_KEPT - len(report.problems)
-        report.problems.extend(m for _, _, m in self._problems[:max(room, 0)])
+        report.problems.extend(m for _, _, m in self._problems[: max(room, 0)])
         if on_bad_rows == "error" and report.n_rejected:
             problems = list(report.problems)
             listed = len(problems)
@@ -221,10 +239,20 @@ def files_text(labels: Sequence[str]) -> str:
     return f"{len(names)} files: {shown}"
 
 
-def derived_monthly_figures(events: pd.DataFrame, coverage: tuple[pd.Period, pd.Period], *,
-                            measures: dict[str, str | None], source_org: str, id_prefix: str,
-                            region: str, actor: str, filters: dict[str, list], file_label: str,
-                            rule_text: str, source_url: str) -> pd.DataFrame:
+def derived_monthly_figures(
+    events: pd.DataFrame,
+    coverage: tuple[pd.Period, pd.Period],
+    *,
+    measures: dict[str, str | None],
+    source_org: str,
+    id_prefix: str,
+    region: str,
+    actor: str,
+    filters: dict[str, list],
+    file_label: str,
+    rule_text: str,
+    source_url: str,
+) -> pd.DataFrame:
     """Monthly violence figures derived from events, typed like the reference table.
 
     Parameters
@@ -263,9 +291,11 @@ def derived_monthly_figures(events: pd.DataFrame, coverage: tuple[pd.Period, pd.
     counts = grouped.size().reindex(months, fill_value=0)
     what = filter_text(filters)
     tag = ("-" + hashlib.sha1(what.encode()).hexdigest()[:6]) if what != "no filters" else ""
-    scope = (f"{source_org} events ({what}) aggregated per month: {rule_text}; months from "
-             f"{first} to {last} (the file's coverage) with no matching event are 0; "
-             f"file: {file_label}")
+    scope = (
+        f"{source_org} events ({what}) aggregated per month: {rule_text}; months from "
+        f"{first} to {last} (the file's coverage) with no matching event are 0; "
+        f"file: {file_label}"
+    )
     rows = []
     for measure, column in measures.items():
         if column is None:
@@ -274,23 +304,28 @@ def derived_monthly_figures(events: pd.DataFrame, coverage: tuple[pd.Period, pd.
             values = grouped[column].sum().reindex(months, fill_value=0)
         for month in months:
             n = int(counts[month])
-            how = f"{n} {source_org} events" if column is None else \
-                f"sum of {column} over {n} {source_org} events"
-            rows.append({
-                "figure_id": f"{id_prefix}-{month}-{measure}{tag}",
-                "source_org": source_org,
-                "period_start": month.start_time.strftime("%Y-%m-%d"),
-                "period_end": month.end_time.strftime("%Y-%m-%d"),
-                "granularity": "month",
-                "region": region,
-                "actor": actor,
-                "measure": measure,
-                "value": str(int(values[month])),
-                "scope_note": scope,
-                "source_url": source_url,
-                "source_quote": f"derived: {how} in {month} in {file_label} ({what})",
-                "source_date": "",
-                "basis": "derived_from_events",
-            })
+            how = (
+                f"{n} {source_org} events"
+                if column is None
+                else f"sum of {column} over {n} {source_org} events"
+            )
+            rows.append(
+                {
+                    "figure_id": f"{id_prefix}-{month}-{measure}{tag}",
+                    "source_org": source_org,
+                    "period_start": month.start_time.strftime("%Y-%m-%d"),
+                    "period_end": month.end_time.strftime("%Y-%m-%d"),
+                    "granularity": "month",
+                    "region": region,
+                    "actor": actor,
+                    "measure": measure,
+                    "value": str(int(values[month])),
+                    "scope_note": scope,
+                    "source_url": source_url,
+                    "source_quote": f"derived: {how} in {month} in {file_label} ({what})",
+                    "source_date": "",
+                    "basis": "derived_from_events",
+                }
+            )
     text = pd.DataFrame(rows, columns=list(schema.VIOLENCE_COLUMNS)).astype(str)
     return schema.parse_violence_figures(text, source=f"figures derived from {file_label}")

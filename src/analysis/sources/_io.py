@@ -140,12 +140,13 @@ def expand_inputs(path: str | os.PathLike[str]) -> list[Path]:
         return files
     resolved = _resolve(text)
     if resolved.is_dir():
-        files = sorted(p for p in resolved.iterdir()
-                       if p.is_file() and not p.name.startswith(".")
-                       and p.name.lower().endswith(FOLDER_SUFFIXES))
+        files = sorted(
+            p
+            for p in resolved.iterdir()
+            if p.is_file() and not p.name.startswith(".") and p.name.lower().endswith(FOLDER_SUFFIXES)
+        )
         if not files:
-            raise DataValidationError(
-                [f"{resolved}: the folder holds no .csv, .tsv, .zip or .gz file"])
+            raise DataValidationError([f"{resolved}: the folder holds no .csv, .tsv, .zip or .gz file"])
         return files
     if not resolved.is_file():
         raise DataValidationError([f"{resolved}: no such file or folder"])
@@ -165,13 +166,14 @@ def zip_members(archive: Path) -> list[str]:
             names = [i.filename for i in zf.infolist() if not i.is_dir()]
     except (zipfile.BadZipFile, OSError) as exc:
         raise DataValidationError([f"{archive}: not a readable zip archive ({exc})"]) from None
-    members = [n for n in names if n.lower().endswith(CSV_MEMBER_SUFFIXES)
-               and not Path(n).name.startswith(".")]
+    members = [
+        n for n in names if n.lower().endswith(CSV_MEMBER_SUFFIXES) and not Path(n).name.startswith(".")
+    ]
     if not members:
         found = ", ".join(names[:10]) if names else "nothing"
         raise DataValidationError(
-            [f"{archive}: the zip holds no CSV file; expected a member ending in .csv or .tsv; "
-             f"found {found}"])
+            [f"{archive}: the zip holds no CSV file; expected a member ending in .csv or .tsv; found {found}"]
+        )
     return members
 
 
@@ -219,8 +221,11 @@ def first_lines(path: Path, label: str, n: int = 2, limit: int = 1 << 20) -> lis
             rest = fh.read(limit)
             if not rest.strip():
                 raise DataValidationError(
-                    [f"{label}: the file is empty; expected a header line followed by data rows "
-                     "(GDELT: tab-separated data rows)"])
+                    [
+                        f"{label}: the file is empty; expected a header line followed by data rows "
+                        "(GDELT: tab-separated data rows)"
+                    ]
+                )
             head += rest
     return _lines_of(head, n)
 
@@ -285,8 +290,9 @@ def show(text: str, limit: int = 60) -> str:
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
 
 
-def iter_records(inp: InputFile, delimiter: str = ",", encoding: str = "utf-8"
-                 ) -> Iterator[tuple[int, list[str]]]:
+def iter_records(
+    inp: InputFile, delimiter: str = ",", encoding: str = "utf-8"
+) -> Iterator[tuple[int, list[str]]]:
     """CSV records of a file with the line each starts on (the header is line 1).
 
     Blank lines are yielded as empty lists (callers count and skip them). A
@@ -336,9 +342,16 @@ class TextTable:
     labels: list[str]
 
 
-def read_headed_csv(inp: InputFile, expected: tuple[str, ...], needed: tuple[str, ...],
-                    report: ReadReport, *, encoding: str = "utf-8", hxl_row: bool = False,
-                    rename=None) -> TextTable:
+def read_headed_csv(
+    inp: InputFile,
+    expected: tuple[str, ...],
+    needed: tuple[str, ...],
+    report: ReadReport,
+    *,
+    encoding: str = "utf-8",
+    hxl_row: bool = False,
+    rename=None,
+) -> TextTable:
     """Read the ``needed`` columns of a comma-separated file with a header.
 
     Each data row must have as many fields as the header (else it is
@@ -388,22 +401,28 @@ def read_headed_csv(inp: InputFile, expected: tuple[str, ...], needed: tuple[str
                 continue
             report.rows_read += 1
             if len(row) < width:
-                what = (f"column '{header[len(row)]}' (field {len(row) + 1}) and later are "
-                        "missing: the line looks truncated")
+                what = (
+                    f"column '{header[len(row)]}' (field {len(row) + 1}) and later are "
+                    "missing: the line looks truncated"
+                )
             else:
                 what = "extra fields: a stray delimiter or an unquoted comma?"
-            report.reject("wrong_field_count",
-                          f"{inp.label}: line {line}: expected {width} fields as in the header; "
-                          f"found {len(row)}; {what}")
+            report.reject(
+                "wrong_field_count",
+                f"{inp.label}: line {line}: expected {width} fields as in the header; "
+                f"found {len(row)}; {what}",
+            )
             continue
         report.rows_read += 1
         try:
             "\x1f".join(row).encode("utf-8")
         except UnicodeEncodeError:  # a lone surrogate: a byte that was not UTF-8
             bad = next(i for i, cell in enumerate(row) if has_bad_bytes(cell))
-            report.reject("non_utf8",
-                          f"{inp.label}: line {line}, column '{header[bad]}': expected {codec_name} "
-                          f"text; found bytes that are not {codec_name} in '{show(row[bad])}'")
+            report.reject(
+                "non_utf8",
+                f"{inp.label}: line {line}, column '{header[bad]}': expected {codec_name} "
+                f"text; found bytes that are not {codec_name} in '{show(row[bad])}'",
+            )
             continue
         row.append("")
         kept.append(pick(row))
@@ -411,8 +430,9 @@ def read_headed_csv(inp: InputFile, expected: tuple[str, ...], needed: tuple[str
     if len(positions) == 1:
         kept = [(value,) for value in kept]
     columns = list(zip(*kept)) if kept else [() for _ in needed]
-    table = TextTable({name: list(col) for name, col in zip(needed, columns)}, lines,
-                      [inp.label] * len(lines))
+    table = TextTable(
+        {name: list(col) for name, col in zip(needed, columns)}, lines, [inp.label] * len(lines)
+    )
     return table
 
 

@@ -61,9 +61,22 @@ SOURCE_URL = "https://acleddata.com/"
 FIRST_DATE = date(1997, 1, 1)
 MEASURES: dict[str, str | None] = {"events": None, "deaths": "fatalities"}
 DATE_RULE = "each event counted in the month of its event_date"
-NEEDED: tuple[str, ...] = ("event_id_cnty", "event_date", "year", "time_precision", "event_type",
-                           "sub_event_type", "actor1", "inter1", "actor2", "inter2",
-                           "interaction", "iso", "country", "fatalities")
+NEEDED: tuple[str, ...] = (
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "inter1",
+    "actor2",
+    "inter2",
+    "interaction",
+    "iso",
+    "country",
+    "fatalities",
+)
 #: ACLED's numeric actor-type codes and the text labels of current exports.
 INTER_LABELS: dict[str, str] = {
     "0": "",
@@ -142,8 +155,8 @@ def map_old_event_types(frame: pd.DataFrame, report: ReadReport) -> pd.DataFrame
     rows = frame.loc[orphan]
     report.extra["rows_without_counterpart"] = [
         f"{f}: line {n}: event type '{t}' has no counterpart today"
-        for f, n, t in zip(rows["_file"].head(20), rows["_line"].head(20),
-                           original[orphan].head(20))]
+        for f, n, t in zip(rows["_file"].head(20), rows["_line"].head(20), original[orphan].head(20))
+    ]
     return frame
 
 
@@ -159,8 +172,7 @@ def parse_event_date(values: pd.Series) -> pd.Series:
     return parsed
 
 
-def read_events(path: str | os.PathLike[str], on_bad_rows: str = "error"
-                ) -> tuple[pd.DataFrame, ReadReport]:
+def read_events(path: str | os.PathLike[str], on_bad_rows: str = "error") -> tuple[pd.DataFrame, ReadReport]:
     """Read and validate an ACLED export into one typed row per event.
 
     Parameters
@@ -180,22 +192,42 @@ def read_events(path: str | os.PathLike[str], on_bad_rows: str = "error"
         ``events_imprecise_date`` and the old event types without counterpart.
     """
     ev.check_on_bad_rows(on_bad_rows)
-    frame, report = ev.read_event_files(path, "acled", ACLED_COLUMNS, NEEDED,
-                                        legacy_encoding=_legacy_encoding)
+    frame, report = ev.read_event_files(
+        path, "acled", ACLED_COLUMNS, NEEDED, legacy_encoding=_legacy_encoding
+    )
     frame = map_old_event_types(frame, report)
     checks = ev.RowChecks(frame)
     when = parse_event_date(frame["event_date"])
-    checks.check(when.notna(), "event_date",
-                 "a real date written YYYY-MM-DD (or D Month YYYY, or DD/MM/YYYY)", "invalid_date")
-    checks.check(ev.in_range(when, FIRST_DATE), "event_date",
-                 f"a date from {FIRST_DATE} (ACLED's earliest) to today ({date.today()})",
-                 "date_out_of_range")
-    checks.check(when.isna() | (frame["year"].str.strip() == when.dt.year.astype("Int64").astype(str)),
-                 "year", "the year of event_date", "invalid_date")
-    checks.check(frame["time_precision"].str.strip().isin(["1", "2", "3"]), "time_precision",
-                 "a time precision of 1, 2 or 3", "invalid_time_precision")
-    checks.check(ev.is_count(frame["fatalities"]), "fatalities",
-                 "a non-negative whole number of fatalities", "non_numeric_deaths")
+    checks.check(
+        when.notna(),
+        "event_date",
+        "a real date written YYYY-MM-DD (or D Month YYYY, or DD/MM/YYYY)",
+        "invalid_date",
+    )
+    checks.check(
+        ev.in_range(when, FIRST_DATE),
+        "event_date",
+        f"a date from {FIRST_DATE} (ACLED's earliest) to today ({date.today()})",
+        "date_out_of_range",
+    )
+    checks.check(
+        when.isna() | (frame["year"].str.strip() == when.dt.year.astype("Int64").astype(str)),
+        "year",
+        "the year of event_date",
+        "invalid_date",
+    )
+    checks.check(
+        frame["time_precision"].str.strip().isin(["1", "2", "3"]),
+        "time_precision",
+        "a time precision of 1, 2 or 3",
+        "invalid_time_precision",
+    )
+    checks.check(
+        ev.is_count(frame["fatalities"]),
+        "fatalities",
+        "a non-negative whole number of fatalities",
+        "non_numeric_deaths",
+    )
     good = checks.finish(report, on_bad_rows).copy()
     good["event_date"] = when[good.index]
     good["fatalities"] = good["fatalities"].str.strip().astype("int64")
@@ -203,18 +235,23 @@ def read_events(path: str | os.PathLike[str], on_bad_rows: str = "error"
     good["inter1_label"] = good["inter1"].map(inter_label)
     good["inter2_label"] = good["inter2"].map(inter_label)
     good["month"] = good["event_date"].dt.to_period("M")
-    report.extra.update({
-        "date_rule": DATE_RULE,
-        "events_imprecise_date": int((good["time_precision"] > 1).sum()),
-        "inter_coding": inter_coding(pd.concat([good["inter1"], good["inter2"]])),
-    })
+    report.extra.update(
+        {
+            "date_rule": DATE_RULE,
+            "events_imprecise_date": int((good["time_precision"] > 1).sum()),
+            "inter_coding": inter_coding(pd.concat([good["inter1"], good["inter2"]])),
+        }
+    )
     return good.drop(columns=["_file", "_vintage"]).reset_index(drop=True), report
 
 
 def _filter(events: pd.DataFrame, filters: dict[str, list], label: str) -> pd.DataFrame:
     mask = pd.Series(True, index=events.index)
-    for name, column in (("event_type", "event_type"), ("sub_event_type", "sub_event_type"),
-                         ("country", "country")):
+    for name, column in (
+        ("event_type", "event_type"),
+        ("sub_event_type", "sub_event_type"),
+        ("country", "country"),
+    ):
         if filters[name]:
             ev.require_present(name, filters[name], events[column], label)
             mask &= events[column].isin(filters[name])
@@ -223,31 +260,36 @@ def _filter(events: pd.DataFrame, filters: dict[str, list], label: str) -> pd.Da
         ev.require_present("iso", filters["iso"], iso, label)
         mask &= iso.isin(filters["iso"])
     if filters["actor"]:
-        ev.require_present("actor", filters["actor"],
-                           pd.concat([events["actor1"], events["actor2"]]), label)
+        ev.require_present("actor", filters["actor"], pd.concat([events["actor1"], events["actor2"]]), label)
         mask &= events["actor1"].isin(filters["actor"]) | events["actor2"].isin(filters["actor"])
     return events.loc[mask]
 
 
 def rule_text(report: ReadReport) -> str:
     """The date rule with its counts, plus skipped rows, for ``scope_note``."""
-    text = (f"{DATE_RULE} ({report.extra['events_imprecise_date']} events in the file have "
-            "time_precision > 1)")
+    text = f"{DATE_RULE} ({report.extra['events_imprecise_date']} events in the file have time_precision > 1)"
     if PRE_2019 in report.extra.get("vintage", ""):
         text += "; event types of the pre-2019 export mapped to today's (acled_event_type_map.csv)"
         orphans = report.extra.get("event_types_without_counterpart", {})
         if orphans:
             listed = ", ".join(f"{k}: {v}" for k, v in orphans.items())
-            text += (f"; {sum(orphans.values())} rows keep an old type with no counterpart "
-                     f"today ({listed})")
+            text += f"; {sum(orphans.values())} rows keep an old type with no counterpart today ({listed})"
     if report.n_rejected:
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(report.rejected.items()))
         text += f"; {report.n_rejected} invalid rows left out ({reasons})"
     return text
 
 
-def load_violence(path: str | os.PathLike[str], *, event_type=None, sub_event_type=None,
-                  country=None, iso=None, actor=None, on_bad_rows: str = "error") -> pd.DataFrame:
+def load_violence(
+    path: str | os.PathLike[str],
+    *,
+    event_type=None,
+    sub_event_type=None,
+    country=None,
+    iso=None,
+    actor=None,
+    on_bad_rows: str = "error",
+) -> pd.DataFrame:
     """Monthly violence figures derived from an ACLED export.
 
     Parameters
@@ -273,9 +315,13 @@ def load_violence(path: str | os.PathLike[str], *, event_type=None, sub_event_ty
     label = ev.files_text(report.files)
     if events.empty:
         raise DataValidationError([f"{label}: no valid events; nothing to aggregate"])
-    filters = {"event_type": ev.as_list(event_type), "sub_event_type": ev.as_list(sub_event_type),
-               "country": ev.as_list(country), "iso": [str(i).strip() for i in ev.as_list(iso)],
-               "actor": ev.as_list(actor)}
+    filters = {
+        "event_type": ev.as_list(event_type),
+        "sub_event_type": ev.as_list(sub_event_type),
+        "country": ev.as_list(country),
+        "iso": [str(i).strip() for i in ev.as_list(iso)],
+        "actor": ev.as_list(actor),
+    }
     coverage = (events["month"].min(), events["month"].max())
     chosen = _filter(events, filters, label)
     if filters["country"]:
@@ -283,9 +329,19 @@ def load_violence(path: str | os.PathLike[str], *, event_type=None, sub_event_ty
     else:
         pool = events.loc[events["iso"].str.strip().isin(filters["iso"])] if filters["iso"] else events
         countries = sorted(pool["country"].unique())
-        region = " and ".join(countries) if filters["iso"] or len(countries) == 1 \
-            else "all countries in the file"
+        region = (
+            " and ".join(countries) if filters["iso"] or len(countries) == 1 else "all countries in the file"
+        )
     return ev.derived_monthly_figures(
-        chosen, coverage, measures=MEASURES, source_org=SOURCE_ORG, id_prefix="ACLED",
-        region=region, actor=" / ".join(filters["actor"]), filters=filters, file_label=label,
-        rule_text=rule_text(report), source_url=SOURCE_URL)
+        chosen,
+        coverage,
+        measures=MEASURES,
+        source_org=SOURCE_ORG,
+        id_prefix="ACLED",
+        region=region,
+        actor=" / ".join(filters["actor"]),
+        filters=filters,
+        file_label=label,
+        rule_text=rule_text(report),
+        source_url=SOURCE_URL,
+    )

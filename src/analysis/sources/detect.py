@@ -51,71 +51,259 @@ from analysis.errors import DataValidationError
 from analysis.sources._io import expand_inputs, first_lines_of
 
 UCDP_GED_COLUMNS: tuple[str, ...] = (
-    "id", "relid", "year", "active_year", "code_status", "type_of_violence", "conflict_dset_id",
-    "conflict_new_id", "conflict_name", "dyad_dset_id", "dyad_new_id", "dyad_name",
-    "side_a_dset_id", "side_a_new_id", "side_a", "side_b_dset_id", "side_b_new_id", "side_b",
-    "number_of_sources", "source_article", "source_office", "source_date", "source_headline",
-    "source_original", "where_prec", "where_coordinates", "where_description", "adm_1", "adm_2",
-    "latitude", "longitude", "geom_wkt", "priogrid_gid", "country", "country_id", "region",
-    "event_clarity", "date_prec", "date_start", "date_end", "deaths_a", "deaths_b",
-    "deaths_civilians", "deaths_unknown", "best", "high", "low", "gwnoa", "gwnob",
+    "id",
+    "relid",
+    "year",
+    "active_year",
+    "code_status",
+    "type_of_violence",
+    "conflict_dset_id",
+    "conflict_new_id",
+    "conflict_name",
+    "dyad_dset_id",
+    "dyad_new_id",
+    "dyad_name",
+    "side_a_dset_id",
+    "side_a_new_id",
+    "side_a",
+    "side_b_dset_id",
+    "side_b_new_id",
+    "side_b",
+    "number_of_sources",
+    "source_article",
+    "source_office",
+    "source_date",
+    "source_headline",
+    "source_original",
+    "where_prec",
+    "where_coordinates",
+    "where_description",
+    "adm_1",
+    "adm_2",
+    "latitude",
+    "longitude",
+    "geom_wkt",
+    "priogrid_gid",
+    "country",
+    "country_id",
+    "region",
+    "event_clarity",
+    "date_prec",
+    "date_start",
+    "date_end",
+    "deaths_a",
+    "deaths_b",
+    "deaths_civilians",
+    "deaths_unknown",
+    "best",
+    "high",
+    "low",
+    "gwnoa",
+    "gwnob",
 )
 #: UCDP GED releases 17.1 to 19.1 (codebook 19.1, Högbladh 2019): 42 columns.
 UCDP_GED_42_COLUMNS: tuple[str, ...] = (
-    "id", "year", "active_year", "type_of_violence", "conflict_new_id", "conflict_name",
-    "dyad_new_id", "dyad_name", "side_a_new_id", "gwnoa", "side_a", "side_b_new_id", "gwnob",
-    "side_b", "number_of_sources", "source_article", "source_office", "source_date",
-    "source_headline", "source_original", "where_prec", "where_coordinates", "adm_1", "adm_2",
-    "latitude", "longitude", "geom_wkt", "priogrid_gid", "country", "country_id", "region",
-    "event_clarity", "date_prec", "date_start", "date_end", "deaths_a", "deaths_b",
-    "deaths_civilians", "deaths_unknown", "low", "best", "high",
+    "id",
+    "year",
+    "active_year",
+    "type_of_violence",
+    "conflict_new_id",
+    "conflict_name",
+    "dyad_new_id",
+    "dyad_name",
+    "side_a_new_id",
+    "gwnoa",
+    "side_a",
+    "side_b_new_id",
+    "gwnob",
+    "side_b",
+    "number_of_sources",
+    "source_article",
+    "source_office",
+    "source_date",
+    "source_headline",
+    "source_original",
+    "where_prec",
+    "where_coordinates",
+    "adm_1",
+    "adm_2",
+    "latitude",
+    "longitude",
+    "geom_wkt",
+    "priogrid_gid",
+    "country",
+    "country_id",
+    "region",
+    "event_clarity",
+    "date_prec",
+    "date_start",
+    "date_end",
+    "deaths_a",
+    "deaths_b",
+    "deaths_civilians",
+    "deaths_unknown",
+    "low",
+    "best",
+    "high",
 )
 #: Columns the HDX republications of UCDP GED add (``iso3`` always; the years in some years).
 UCDP_HDX_ADDED: tuple[str, ...] = ("iso3", "start_year", "end_year")
 ACLED_COLUMNS: tuple[str, ...] = (
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
-    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
-    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
-    "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
-    "fatalities", "tags", "timestamp",
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "disorder_type",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "tags",
+    "timestamp",
 )
 #: ACLED exports of 2019 to 2023: lower case, ``data_id`` and ``iso3``, no ``disorder_type``.
 ACLED_2019_COLUMNS: tuple[str, ...] = (
-    "data_id", "iso", "event_id_cnty", "event_id_no_cnty", "event_date", "year", "time_precision",
-    "event_type", "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2",
-    "assoc_actor_2", "inter2", "interaction", "region", "country", "admin1", "admin2", "admin3",
-    "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
-    "fatalities", "timestamp", "iso3",
+    "data_id",
+    "iso",
+    "event_id_cnty",
+    "event_id_no_cnty",
+    "event_date",
+    "year",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "source",
+    "source_scale",
+    "notes",
+    "fatalities",
+    "timestamp",
+    "iso3",
 )
 #: ACLED exports before 2019: upper case, ``ALLY_ACTOR_*``, no sub-event type, ISO or region.
 ACLED_PRE2019_COLUMNS: tuple[str, ...] = (
-    "GWNO", "EVENT_ID_CNTY", "EVENT_ID_NO_CNTY", "EVENT_DATE", "YEAR", "TIME_PRECISION",
-    "EVENT_TYPE", "ACTOR1", "ALLY_ACTOR_1", "INTER1", "ACTOR2", "ALLY_ACTOR_2", "INTER2",
-    "INTERACTION", "COUNTRY", "ADMIN1", "ADMIN2", "ADMIN3", "LOCATION", "LATITUDE", "LONGITUDE",
-    "GEO_PRECISION", "SOURCE", "NOTES", "FATALITIES",
+    "GWNO",
+    "EVENT_ID_CNTY",
+    "EVENT_ID_NO_CNTY",
+    "EVENT_DATE",
+    "YEAR",
+    "TIME_PRECISION",
+    "EVENT_TYPE",
+    "ACTOR1",
+    "ALLY_ACTOR_1",
+    "INTER1",
+    "ACTOR2",
+    "ALLY_ACTOR_2",
+    "INTER2",
+    "INTERACTION",
+    "COUNTRY",
+    "ADMIN1",
+    "ADMIN2",
+    "ADMIN3",
+    "LOCATION",
+    "LATITUDE",
+    "LONGITUDE",
+    "GEO_PRECISION",
+    "SOURCE",
+    "NOTES",
+    "FATALITIES",
 )
 #: Old ACLED names → today's (compared in lower case).
 ACLED_ALIASES: dict[str, str] = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
 #: HDX HAPI conflict events (global CSV of the HAPI "conflict-event" endpoint).
 HDX_HAPI_CONFLICT_COLUMNS: tuple[str, ...] = (
-    "location_code", "has_hrp", "in_gho", "provider_admin1_name", "provider_admin2_name",
-    "admin1_code", "admin1_name", "admin2_code", "admin2_name", "admin_level", "event_type",
-    "events", "fatalities", "reference_period_start", "reference_period_end",
+    "location_code",
+    "has_hrp",
+    "in_gho",
+    "provider_admin1_name",
+    "provider_admin2_name",
+    "admin1_code",
+    "admin1_name",
+    "admin2_code",
+    "admin2_name",
+    "admin_level",
+    "event_type",
+    "events",
+    "fatalities",
+    "reference_period_start",
+    "reference_period_end",
 )
 #: Columns the HAPI adapter needs (the rest may be absent, e.g. in the API's own CSV output).
 HDX_HAPI_REQUIRED: tuple[str, ...] = (
-    "location_code", "admin1_name", "admin2_name", "admin_level", "event_type", "events",
-    "fatalities", "reference_period_start", "reference_period_end",
+    "location_code",
+    "admin1_name",
+    "admin2_name",
+    "admin_level",
+    "event_type",
+    "events",
+    "fatalities",
+    "reference_period_start",
+    "reference_period_end",
 )
-_GDELT_ACTOR = ("Code", "Name", "CountryCode", "KnownGroupCode", "EthnicCode", "Religion1Code",
-                "Religion2Code", "Type1Code", "Type2Code", "Type3Code")
+_GDELT_ACTOR = (
+    "Code",
+    "Name",
+    "CountryCode",
+    "KnownGroupCode",
+    "EthnicCode",
+    "Religion1Code",
+    "Religion2Code",
+    "Type1Code",
+    "Type2Code",
+    "Type3Code",
+)
 
 
 def _gdelt_columns(adm2: bool) -> tuple[str, ...]:
     cols = ["GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate"]
     cols += [f"Actor1{c}" for c in _GDELT_ACTOR] + [f"Actor2{c}" for c in _GDELT_ACTOR]
-    cols += ["IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass",
-             "GoldsteinScale", "NumMentions", "NumSources", "NumArticles", "AvgTone"]
+    cols += [
+        "IsRootEvent",
+        "EventCode",
+        "EventBaseCode",
+        "EventRootCode",
+        "QuadClass",
+        "GoldsteinScale",
+        "NumMentions",
+        "NumSources",
+        "NumArticles",
+        "AvgTone",
+    ]
     for prefix in ("Actor1Geo", "Actor2Geo", "ActionGeo"):
         geo = ["Type", "FullName", "CountryCode", "ADM1Code"] + (["ADM2Code"] if adm2 else [])
         cols += [f"{prefix}_{c}" for c in geo + ["Lat", "Long", "FeatureID"]]
@@ -187,8 +375,9 @@ class FormatSpec:
         """E.g. ``UCDP GED (49 comma-separated columns starting id,relid,year,...)``."""
         sep = "tab-separated" if self.delimiter == "\t" else "comma-separated"
         if self.has_header:
-            return (f"{self.label} ({len(self.columns)} {sep} columns starting "
-                    f"{','.join(self.columns[:3])},...)")
+            return (
+                f"{self.label} ({len(self.columns)} {sep} columns starting {','.join(self.columns[:3])},...)"
+            )
         return f"{self.label} ({len(self.columns)} {sep} columns, no header line)"
 
     @property
@@ -198,28 +387,80 @@ class FormatSpec:
 
 
 FORMATS: dict[str, FormatSpec] = {
-    "ucdp_ged": FormatSpec("ucdp_ged", "UCDP GED", UCDP_GED_COLUMNS, ",", True, "violence", (
-        Vintage("20.1 or later (49 columns)", UCDP_GED_COLUMNS),
-        Vintage("19.1 (42 columns; the layout of 17.1 to 19.1)", UCDP_GED_42_COLUMNS))),
-    "acled": FormatSpec("acled", "ACLED export", ACLED_COLUMNS, ",", True, "violence", (
-        Vintage("current export (31 lower-case columns)", ACLED_COLUMNS),
-        Vintage("2019 to 2023 export (lower-case columns with data_id and iso3, no "
-                "disorder_type)", ACLED_2019_COLUMNS),
-        Vintage("export before 2019 (upper-case columns, ALLY_ACTOR_*, no SUB_EVENT_TYPE, ISO "
-                "or DISORDER_TYPE)", ACLED_PRE2019_COLUMNS,
-                required=("EVENT_ID_CNTY", "EVENT_DATE", "YEAR", "TIME_PRECISION", "EVENT_TYPE",
-                          "ACTOR1", "INTER1", "ACTOR2", "INTER2", "INTERACTION", "COUNTRY",
-                          "FATALITIES")))),
+    "ucdp_ged": FormatSpec(
+        "ucdp_ged",
+        "UCDP GED",
+        UCDP_GED_COLUMNS,
+        ",",
+        True,
+        "violence",
+        (
+            Vintage("20.1 or later (49 columns)", UCDP_GED_COLUMNS),
+            Vintage("19.1 (42 columns; the layout of 17.1 to 19.1)", UCDP_GED_42_COLUMNS),
+        ),
+    ),
+    "acled": FormatSpec(
+        "acled",
+        "ACLED export",
+        ACLED_COLUMNS,
+        ",",
+        True,
+        "violence",
+        (
+            Vintage("current export (31 lower-case columns)", ACLED_COLUMNS),
+            Vintage(
+                "2019 to 2023 export (lower-case columns with data_id and iso3, no disorder_type)",
+                ACLED_2019_COLUMNS,
+            ),
+            Vintage(
+                "export before 2019 (upper-case columns, ALLY_ACTOR_*, no SUB_EVENT_TYPE, ISO "
+                "or DISORDER_TYPE)",
+                ACLED_PRE2019_COLUMNS,
+                required=(
+                    "EVENT_ID_CNTY",
+                    "EVENT_DATE",
+                    "YEAR",
+                    "TIME_PRECISION",
+                    "EVENT_TYPE",
+                    "ACTOR1",
+                    "INTER1",
+                    "ACTOR2",
+                    "INTER2",
+                    "INTERACTION",
+                    "COUNTRY",
+                    "FATALITIES",
+                ),
+            ),
+        ),
+    ),
     "hdx_hapi_conflict": FormatSpec(
-        "hdx_hapi_conflict", "HDX HAPI conflict events", HDX_HAPI_CONFLICT_COLUMNS, ",", True,
-        "violence", (Vintage("HAPI conflict-event table, monthly totals derived from ACLED",
-                             HDX_HAPI_CONFLICT_COLUMNS, required=HDX_HAPI_REQUIRED),)),
+        "hdx_hapi_conflict",
+        "HDX HAPI conflict events",
+        HDX_HAPI_CONFLICT_COLUMNS,
+        ",",
+        True,
+        "violence",
+        (
+            Vintage(
+                "HAPI conflict-event table, monthly totals derived from ACLED",
+                HDX_HAPI_CONFLICT_COLUMNS,
+                required=HDX_HAPI_REQUIRED,
+            ),
+        ),
+    ),
     "gdelt_v1": FormatSpec("gdelt_v1", "GDELT 1.0 events", GDELT_V1_COLUMNS, "\t", False, "engagement"),
     "gdelt_v2": FormatSpec("gdelt_v2", "GDELT 2.0 events", GDELT_V2_COLUMNS, "\t", False, "engagement"),
-    "reference_violence": FormatSpec("reference_violence", "reference violence figures",
-                                     schema.VIOLENCE_COLUMNS, ",", True, "violence"),
-    "reference_engagement": FormatSpec("reference_engagement", "reference engagement events",
-                                       schema.ENGAGEMENT_COLUMNS, ",", True, "engagement"),
+    "reference_violence": FormatSpec(
+        "reference_violence", "reference violence figures", schema.VIOLENCE_COLUMNS, ",", True, "violence"
+    ),
+    "reference_engagement": FormatSpec(
+        "reference_engagement",
+        "reference engagement events",
+        schema.ENGAGEMENT_COLUMNS,
+        ",",
+        True,
+        "engagement",
+    ),
 }
 
 #: Names accepted for ``fmt`` and the detected formats each one admits.
@@ -327,8 +568,10 @@ def describe_line(line: str, expected_delimiter: str | None = None) -> str:
     fields = _split(line, delimiter)
     sep = "tab-separated " if delimiter == "\t" else ""
     shown = ",".join(f[:30] for f in fields[:3])
-    text = (f"{len(fields)} {sep}column{'s' if len(fields) != 1 else ''} starting "
-            f"{shown}{',...' if len(fields) > 3 else ''}")
+    text = (
+        f"{len(fields)} {sep}column{'s' if len(fields) != 1 else ''} starting "
+        f"{shown}{',...' if len(fields) > 3 else ''}"
+    )
     looks = detect_line(line)
     if looks:
         text += f" (this looks like {FORMATS[looks].label})"
@@ -336,9 +579,11 @@ def describe_line(line: str, expected_delimiter: str | None = None) -> str:
         n = len(line.split("\t"))
         nearest = min(GDELT_FIELD_COUNTS, key=lambda k: (abs(k - n), k))
         label = GDELT_FIELD_COUNTS[nearest][1]
-        text += (f" (closest vintage: GDELT {label}: "
-                 f"{abs(n - nearest)} field{'s' if abs(n - nearest) != 1 else ''} "
-                 f"{'more' if n > nearest else 'fewer'} than that; a stray or missing tab?)")
+        text += (
+            f" (closest vintage: GDELT {label}: "
+            f"{abs(n - nearest)} field{'s' if abs(n - nearest) != 1 else ''} "
+            f"{'more' if n > nearest else 'fewer'} than that; a stray or missing tab?)"
+        )
     elif expected_delimiter == "\t" and "\t" not in line:
         text += "; the line holds no tab: wrong delimiter? expected tab-separated fields"
     elif len(fields) == 1:
@@ -346,8 +591,10 @@ def describe_line(line: str, expected_delimiter: str | None = None) -> str:
             if other != delimiter and len(_split(line, other)) > 3:
                 guess, score = _headed_match(_split(line, other))
                 like = f" like the {FORMATS[guess].label} header" if guess and score >= 0.5 else ""
-                text += (f"; the line splits on {other!r} instead{like}: wrong delimiter? "
-                         f"expected {'tabs' if delimiter == chr(9) else 'commas'}")
+                text += (
+                    f"; the line splits on {other!r} instead{like}: wrong delimiter? "
+                    f"expected {'tabs' if delimiter == chr(9) else 'commas'}"
+                )
                 break
     return text
 
@@ -373,8 +620,9 @@ def header_problems(line: str, spec: FormatSpec, label: str) -> list[str]:
     """Problems with a headed file's header, against its closest vintage."""
     fields = _split(line, spec.delimiter)
     present = {canonical_name(f) for f in fields}
-    vintage = max(spec.layouts, key=lambda v: len(present & {canonical_name(c) for c in v.columns})
-                  / len(v.columns))
+    vintage = max(
+        spec.layouts, key=lambda v: len(present & {canonical_name(c) for c in v.columns}) / len(v.columns)
+    )
     missing = [c for c in vintage.must_have if canonical_name(c) not in present]
     if not missing:
         return []
@@ -385,17 +633,21 @@ def header_problems(line: str, spec: FormatSpec, label: str) -> list[str]:
         text += f"; unexpected column(s) {', '.join(extra)} (renamed?)"
     sep = "tab-separated" if spec.delimiter == "\t" else "comma-separated"
     where = "" if len(spec.layouts) == 1 else f", closest vintage {vintage.label}"
-    return [text + f"; expected {spec.label}{where} ({len(vintage.columns)} {sep} columns "
-            f"starting {','.join(vintage.columns[:3])},...), all {len(vintage.columns)} "
-            "columns: " + ",".join(vintage.columns)]
+    return [
+        text + f"; expected {spec.label}{where} ({len(vintage.columns)} {sep} columns "
+        f"starting {','.join(vintage.columns[:3])},...), all {len(vintage.columns)} "
+        "columns: " + ",".join(vintage.columns)
+    ]
 
 
 def headed_layout(lines: list[str], spec: FormatSpec, file: Path) -> FileLayout:
     """The vintage of a headed file (its header already checked by :func:`header_problems`)."""
     fields = _split(lines[0], spec.delimiter)
     present = [canonical_name(f) for f in fields]
-    vintage = max(spec.layouts, key=lambda v: len(set(present) & {canonical_name(c) for c in v.columns})
-                  / len(v.columns))
+    vintage = max(
+        spec.layouts,
+        key=lambda v: len(set(present) & {canonical_name(c) for c in v.columns}) / len(v.columns),
+    )
     own = {canonical_name(c) for c in vintage.columns}
     extras = tuple(f for f in present if f not in own and f)
     hxl = len(lines) > 1 and is_hxl_row(lines[1])
@@ -403,8 +655,12 @@ def headed_layout(lines: list[str], spec: FormatSpec, file: Path) -> FileLayout:
     if spec.name == "ucdp_ged":
         added = [c for c in UCDP_HDX_ADDED if c in extras]
         if added or hxl:
-            label += (" as republished on HDX (adds " + ", ".join(added or ["no column"])
-                      + ("; HXL hashtag row as line 2" if hxl else "") + ")")
+            label += (
+                " as republished on HDX (adds "
+                + ", ".join(added or ["no column"])
+                + ("; HXL hashtag row as line 2" if hxl else "")
+                + ")"
+            )
         elif re.search(r"_v\d+_0_\d+|candidate", file.name, flags=re.IGNORECASE):
             label += ", candidate release"
     elif hxl:
@@ -424,13 +680,14 @@ def gdelt_layout(line: str, file: Path) -> FileLayout:
 def _gdelt_header_problem(line: str, spec: FormatSpec, label: str) -> list[str]:
     first = line.split("\t", 1)[0].strip().lstrip("\ufeff")
     if first == "GLOBALEVENTID":
-        return [f"{label}: line 1: found a header line; expected {spec.describe()}: "
-                "raw GDELT files start with data (remove the header line)"]
+        return [
+            f"{label}: line 1: found a header line; expected {spec.describe()}: "
+            "raw GDELT files start with data (remove the header line)"
+        ]
     return []
 
 
-def detect(path: str | os.PathLike[str], fmt: str = "auto", *,
-           skip_unreadable: bool = False) -> Detection:
+def detect(path: str | os.PathLike[str], fmt: str = "auto", *, skip_unreadable: bool = False) -> Detection:
     """Detect the format and vintage of ``path`` (a file, folder or glob) and check it.
 
     Parameters
@@ -484,21 +741,27 @@ def detect(path: str | os.PathLike[str], fmt: str = "auto", *,
                 expected = " or ".join(FORMATS[a].describe() for a in allowed)
             delimiters = {FORMATS[a].delimiter for a in allowed}
             hint = delimiters.pop() if len(delimiters) == 1 else None
-            raise DataValidationError([f"{file}: line 1: expected {expected}; "
-                                       f"found {describe_line(line, hint)}"])
+            raise DataValidationError(
+                [f"{file}: line 1: expected {expected}; found {describe_line(line, hint)}"]
+            )
         spec = FORMATS[name]
-        problems = (header_problems(line, spec, str(file)) if spec.has_header
-                    else _gdelt_header_problem(line, spec, str(file)))
+        problems = (
+            header_problems(line, spec, str(file))
+            if spec.has_header
+            else _gdelt_header_problem(line, spec, str(file))
+        )
         if problems:
             raise DataValidationError(problems)
         if found is not None and name != found:
             raise DataValidationError(
-                [f"{file}: line 1: expected {FORMATS[found].describe()} like {files[0]}; "
-                 f"found {describe_line(line)}: all files read together must share one format"])
+                [
+                    f"{file}: line 1: expected {FORMATS[found].describe()} like {files[0]}; "
+                    f"found {describe_line(line)}: all files read together must share one format"
+                ]
+            )
         found = name
         readable.append(file)
-        layouts.append(headed_layout(lines, spec, file) if spec.has_header
-                       else gdelt_layout(line, file))
+        layouts.append(headed_layout(lines, spec, file) if spec.has_header else gdelt_layout(line, file))
     if found is None:
         raise DataValidationError([f"{path}: no readable file"])
     return Detection(found, tuple(readable), tuple(layouts))

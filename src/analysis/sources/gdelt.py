@@ -99,10 +99,24 @@ import pandas as pd
 
 from analysis.errors import DataValidationError
 from analysis.sources import _events as ev
-from analysis.sources._io import (MAX_PROBLEMS_KEPT, InputFile, ReadReport, expand_inputs,
-                                  first_line_of, materialise, package_table, show)
-from analysis.sources.detect import (FORMATS, GDELT_FIELD_COUNTS, _gdelt_header_problem,
-                                     describe_line, detect_line, gdelt_layout)
+from analysis.sources._io import (
+    MAX_PROBLEMS_KEPT,
+    InputFile,
+    ReadReport,
+    expand_inputs,
+    first_line_of,
+    materialise,
+    package_table,
+    show,
+)
+from analysis.sources.detect import (
+    FORMATS,
+    GDELT_FIELD_COUNTS,
+    _gdelt_header_problem,
+    describe_line,
+    detect_line,
+    gdelt_layout,
+)
 
 #: State-actor type codes for ``government_only``.
 STATE_ACTOR_TYPES: tuple[str, ...] = ("GOV", "MIL", "COP", "SPY", "JUD", "LEG")
@@ -113,10 +127,23 @@ DIRECTIONS: tuple[str, ...] = (PAK_TO_AFG, AFG_TO_PAK)
 #: ``event_type`` of the row holding every dyad event, mapped or not.
 ALL_EVENTS = "all_events"
 ALL_CATEGORY = "all"
-QUAD_COLUMNS: tuple[str, ...] = ("quad1_verbal_cooperation", "quad2_material_cooperation",
-                                 "quad3_verbal_conflict", "quad4_material_conflict")
-COUNT_COLUMNS: tuple[str, ...] = ("month", "direction", "event_type", "category", "events",
-                                  "goldstein_sum", *QUAD_COLUMNS, "dyad_total_events", "basis")
+QUAD_COLUMNS: tuple[str, ...] = (
+    "quad1_verbal_cooperation",
+    "quad2_material_cooperation",
+    "quad3_verbal_conflict",
+    "quad4_material_conflict",
+)
+COUNT_COLUMNS: tuple[str, ...] = (
+    "month",
+    "direction",
+    "event_type",
+    "category",
+    "events",
+    "goldstein_sum",
+    *QUAD_COLUMNS,
+    "dyad_total_events",
+    "basis",
+)
 BASIS = "derived_from_gdelt"
 FIRST_DATE = date(1979, 1, 1)
 #: Uncompressed bytes read per DuckDB scan (zips are extracted per batch).
@@ -125,10 +152,19 @@ SOURCE_LABELS = {"gdelt_v1": "GDELT 1.0", "gdelt_v2": "GDELT 2.0"}
 #: Columns typed on read; every other column is read as text (and only if used).
 #: ``SQLDATE`` is read as a number and checked by arithmetic (parsing it as a
 #: DATE costs a third of the scan); impossible dates are then located by line.
-_TYPES = {"SQLDATE": "INTEGER", "QuadClass": "INTEGER", "GoldsteinScale": "DOUBLE",
-          "NumSources": "INTEGER", "DATEADDED": "BIGINT"}
-_TYPE_WORDS = {"SQLDATE": "a real date written YYYYMMDD", "INTEGER": "a whole number",
-               "DOUBLE": "a number", "DATEADDED": "a whole number (date-time YYYYMMDD[HHMMSS])"}
+_TYPES = {
+    "SQLDATE": "INTEGER",
+    "QuadClass": "INTEGER",
+    "GoldsteinScale": "DOUBLE",
+    "NumSources": "INTEGER",
+    "DATEADDED": "BIGINT",
+}
+_TYPE_WORDS = {
+    "SQLDATE": "a real date written YYYYMMDD",
+    "INTEGER": "a whole number",
+    "DOUBLE": "a number",
+    "DATEADDED": "a whole number (date-time YYYYMMDD[HHMMSS])",
+}
 
 
 @functools.lru_cache(maxsize=1)
@@ -172,8 +208,7 @@ class _Inputs:
 def _inputs(path, fmt: str, report: ReadReport, on_bad_rows: str) -> _Inputs:
     """Files of ``path`` with their GDELT version; empty files and zips without
     CSV raise, or (skip mode) are counted and left out."""
-    allowed = {"gdelt": ("gdelt_v1", "gdelt_v2"), "gdelt_v1": ("gdelt_v1",),
-               "gdelt_v2": ("gdelt_v2",)}[fmt]
+    allowed = {"gdelt": ("gdelt_v1", "gdelt_v2"), "gdelt_v1": ("gdelt_v1",), "gdelt_v2": ("gdelt_v2",)}[fmt]
     version: str | None = None
     kept: list[Path] = []
     vintages: list[str] = []
@@ -190,15 +225,19 @@ def _inputs(path, fmt: str, report: ReadReport, on_bad_rows: str) -> _Inputs:
         name = detect_line(line)
         if name not in allowed:
             expected = " or ".join(FORMATS[a].describe() for a in allowed)
-            raise DataValidationError([f"{file}: line 1: expected {expected}; "
-                                       f"found {describe_line(line, chr(9))}"])
+            raise DataValidationError(
+                [f"{file}: line 1: expected {expected}; found {describe_line(line, chr(9))}"]
+            )
         problems = _gdelt_header_problem(line, FORMATS[name], str(file))
         if problems:
             raise DataValidationError(problems)
         if version is not None and name != version:
             raise DataValidationError(
-                [f"{file}: line 1: expected {FORMATS[version].describe()} like {kept[0]}; "
-                 f"found {describe_line(line)}: files of one version only"])
+                [
+                    f"{file}: line 1: expected {FORMATS[version].describe()} like {kept[0]}; "
+                    f"found {describe_line(line)}: files of one version only"
+                ]
+            )
         version = name
         kept.append(file)
         vintages.append(gdelt_layout(line, file).vintage)
@@ -260,18 +299,23 @@ def _read_csv_sql(paths: Sequence[str], version: str) -> str:
     columns = FORMATS[version].columns
     spec = ", ".join(f"{_sql_text(c)}: {_sql_text(_TYPES.get(c, 'VARCHAR'))}" for c in columns)
     files = "[" + ", ".join(_sql_text(p) for p in paths) + "]"
-    padding = (f"null_padding=true, nullstr={_sql_text(_NEVER_NULL)}, "
-               if version == "gdelt_v1" else "")
-    return (f"read_csv({files}, delim='\\t', header=false, quote='', escape='', "
-            f"auto_detect=false, {padding}columns={{{spec}}}, "
-            "store_rejects=true, rejects_table='rejects', rejects_scan='rejects_scan')")
+    padding = f"null_padding=true, nullstr={_sql_text(_NEVER_NULL)}, " if version == "gdelt_v1" else ""
+    return (
+        f"read_csv({files}, delim='\\t', header=false, quote='', escape='', "
+        f"auto_detect=false, {padding}columns={{{spec}}}, "
+        "store_rejects=true, rejects_table='rejects', rejects_scan='rejects_scan')"
+    )
 
 
 #: ``bad`` codes of the scan (why a row cannot be used) and the reason each is counted
 #: under: 1 ``SQLDATE`` empty or not a calendar date, 2 ``SQLDATE`` out of range, 3
 #: ``DATEADDED`` empty or its month out of range, 4 (GDELT 1.0) fewer than 57 fields.
-_BAD_DATE_REASONS = {1: "invalid_date", 2: "date_out_of_range", 3: "date_out_of_range",
-                     4: "wrong_field_count"}
+_BAD_DATE_REASONS = {
+    1: "invalid_date",
+    2: "date_out_of_range",
+    3: "date_out_of_range",
+    4: "wrong_field_count",
+}
 
 
 @dataclass(frozen=True)
@@ -288,9 +332,13 @@ class _DateRule:
     @classmethod
     def of(cls, version: str) -> "_DateRule":
         today = date.today()
-        return cls(int(FIRST_DATE.strftime("%Y%m%d")), int(today.strftime("%Y%m%d")),
-                   FIRST_DATE.year * 100 + 1, today.year * 100 + today.month,
-                   100_000_000 if version == "gdelt_v2" else 100)
+        return cls(
+            int(FIRST_DATE.strftime("%Y%m%d")),
+            int(today.strftime("%Y%m%d")),
+            FIRST_DATE.year * 100 + 1,
+            today.year * 100 + today.month,
+            100_000_000 if version == "gdelt_v2" else 100,
+        )
 
     def code(self, sqldate: int | None, dateadded: int | None) -> int:
         """The scan's ``bad`` code of a row (0: dates usable); same rule as :meth:`sql`."""
@@ -309,19 +357,23 @@ class _DateRule:
         """SQL of the ``bad`` code, over columns ``SQLDATE``, ``DATEADDED`` and ``added_month``;
         with ``padded`` (GDELT 1.0) a NULL ``DATEADDED`` is a short line (code 4)."""
         short = "WHEN DATEADDED IS NULL THEN 4 " if padded else ""
-        return (f"CASE {short}WHEN SQLDATE IS NULL OR NOT {_calendar_sql('SQLDATE')} THEN 1 "
-                f"WHEN SQLDATE NOT BETWEEN {self.low} AND {self.high} THEN 2 "
-                f"WHEN DATEADDED IS NULL OR NOT (added_month % 100 BETWEEN 1 AND 12 AND "
-                f"added_month BETWEEN {self.first_month} AND {self.last_month}) THEN 3 "
-                "ELSE 0 END")
+        return (
+            f"CASE {short}WHEN SQLDATE IS NULL OR NOT {_calendar_sql('SQLDATE')} THEN 1 "
+            f"WHEN SQLDATE NOT BETWEEN {self.low} AND {self.high} THEN 2 "
+            f"WHEN DATEADDED IS NULL OR NOT (added_month % 100 BETWEEN 1 AND 12 AND "
+            f"added_month BETWEEN {self.first_month} AND {self.last_month}) THEN 3 "
+            "ELSE 0 END"
+        )
 
 
 def _calendar_sql(column: str) -> str:
     """SQL: the integer ``column`` (YYYYMMDD) is a real date, as in :func:`_is_calendar_number`."""
     y, m, d = f"({column} // 10000)", f"(({column} // 100) % 100)", f"({column} % 100)"
     leap = f"(({y} % 4 = 0 AND {y} % 100 <> 0) OR {y} % 400 = 0)"
-    days = (f"CASE WHEN {m} = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END "
-            f"WHEN {m} IN (4, 6, 9, 11) THEN 30 ELSE 31 END")
+    days = (
+        f"CASE WHEN {m} = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END "
+        f"WHEN {m} IN (4, 6, 9, 11) THEN 30 ELSE 31 END"
+    )
     return f"({m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND {days})"
 
 
@@ -339,8 +391,7 @@ def _is_calendar_number(value: int) -> bool:
 
 def _state_sql(actor: str, types: Sequence[str]) -> str:
     listed = ", ".join(_sql_text(t) for t in types) or "NULL"
-    return " OR ".join(f"coalesce(trim(Actor{actor}Type{k}Code) IN ({listed}), false)"
-                       for k in (1, 2, 3))
+    return " OR ".join(f"coalesce(trim(Actor{actor}Type{k}Code) IN ({listed}), false)" for k in (1, 2, 3))
 
 
 def _scan_sql(source: str, version: str, types: Sequence[str], by_country: bool) -> str:
@@ -370,7 +421,7 @@ def _scan_sql(source: str, version: str, types: Sequence[str], by_country: bool)
       CASE WHEN dir > 0 THEN SQLDATE // 100 END AS ym,
       CASE WHEN dir > 0 THEN trim(EventCode) END AS code,
       CASE WHEN dir > 0 THEN QuadClass END AS quad,
-      CASE WHEN dir > 0 THEN ({_state_sql('1', types)}) AND ({_state_sql('2', types)}) END AS state_pair,
+      CASE WHEN dir > 0 THEN ({_state_sql("1", types)}) AND ({_state_sql("2", types)}) END AS state_pair,
       CASE WHEN dir > 0 THEN NumSources END AS n_sources,
       {country} AS actor1_country,
       CASE WHEN bad IN (1, 2) THEN SQLDATE
@@ -415,33 +466,37 @@ def _field_counts(columns: Sequence[str]) -> str:
     return f"{n - 1} or {n}" if n == len(FORMATS["gdelt_v1"].columns) else str(n)
 
 
-def _reject_message(row, labels: dict[int, str], columns: Sequence[str],
-                    utf8_columns: dict[tuple[int, int], str]) -> tuple[str, str]:
+def _reject_message(
+    row, labels: dict[int, str], columns: Sequence[str], utf8_columns: dict[tuple[int, int], str]
+) -> tuple[str, str]:
     label = labels.get(int(row.file_id), "?")
     kind = str(row.error_type)
     line = int(row.line)
     if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
         found = len(str(row.csv_line).split("\t"))
         what = "the line looks truncated" if kind == "MISSING COLUMNS" else "extra tabs?"
-        return "wrong_field_count", (f"{label}: line {line}: expected {_field_counts(columns)} "
-                                     f"tab-separated fields; found {found}; {what}")
+        return "wrong_field_count", (
+            f"{label}: line {line}: expected {_field_counts(columns)} "
+            f"tab-separated fields; found {found}; {what}"
+        )
     column = str(row.column_name)
     if kind in _UTF8_ERRORS:
         column = utf8_columns.get((int(row.file_id), line), column)
-        return "non_utf8", (f"{label}: line {line}, column '{column}': expected UTF-8 text; "
-                            "found bytes that are not UTF-8")
+        return "non_utf8", (
+            f"{label}: line {line}, column '{column}': expected UTF-8 text; found bytes that are not UTF-8"
+        )
     if kind == "CAST":
         fields = str(row.csv_line).rstrip("\r\n").split("\t")
         fields += [""] * (len(columns) - len(fields) == 1)  # a GDELT 1.0 back-file line
-        value = fields[columns.index(column)] if column in columns and \
-            len(fields) == len(columns) else "?"
+        value = fields[columns.index(column)] if column in columns and len(fields) == len(columns) else "?"
         if column == "DATEADDED" and value.strip() == "":
-            return "date_out_of_range", (f"{label}: line {line}, column 'DATEADDED': expected a "
-                                         f"date-time from {FIRST_DATE} to today; found ''")
+            return "date_out_of_range", (
+                f"{label}: line {line}, column 'DATEADDED': expected a "
+                f"date-time from {FIRST_DATE} to today; found ''"
+            )
         reason = "invalid_date" if column == "SQLDATE" else "wrong_type"
         words = _TYPE_WORDS.get(column) or _TYPE_WORDS.get(_TYPES.get(column, ""), "a valid value")
-        return reason, (f"{label}: line {line}, column '{column}': expected {words}; "
-                        f"found '{show(value)}'")
+        return reason, (f"{label}: line {line}, column '{column}': expected {words}; found '{show(value)}'")
     return "unreadable_line", f"{label}: line {line}: {kind}: {row.error_message}"
 
 
@@ -462,8 +517,9 @@ def _as_integer(text: str) -> int | None:
     return round(float(text)) if "." in text else int(text)  # DuckDB rounds "20230101.4"
 
 
-def _date_problem(fields: Sequence[str], rule: _DateRule, i_date: int, i_added: int,
-                  where: str) -> str | None:
+def _date_problem(
+    fields: Sequence[str], rule: _DateRule, i_date: int, i_added: int, where: str
+) -> str | None:
     """Message for a line whose dates the scan rejects (None if they are fine or not numbers)."""
     sqldate, added = fields[i_date].strip(), fields[i_added].strip()
     try:
@@ -471,19 +527,21 @@ def _date_problem(fields: Sequence[str], rule: _DateRule, i_date: int, i_added: 
     except (ValueError, OverflowError):  # not a number: DuckDB rejected the line as CAST
         return None
     if code == 1:
-        return (f"{where}, column 'SQLDATE': expected a real date written YYYYMMDD; "
-                f"found '{show(sqldate)}'")
+        return f"{where}, column 'SQLDATE': expected a real date written YYYYMMDD; found '{show(sqldate)}'"
     if code == 2:
-        return (f"{where}, column 'SQLDATE': expected a date from {FIRST_DATE} to today "
-                f"({date.today()}); found '{show(sqldate)}'")
+        return (
+            f"{where}, column 'SQLDATE': expected a date from {FIRST_DATE} to today "
+            f"({date.today()}); found '{show(sqldate)}'"
+        )
     if code == 3:
-        return (f"{where}, column 'DATEADDED': expected a date-time from {FIRST_DATE} to today; "
-                f"found '{show(added)}'")
+        return (
+            f"{where}, column 'DATEADDED': expected a date-time from {FIRST_DATE} to today; "
+            f"found '{show(added)}'"
+        )
     return None
 
 
-def _lines_holding(path: Path, needles: Sequence[bytes],
-                   block: int = 1 << 24) -> Iterable[tuple[int, bytes]]:
+def _lines_holding(path: Path, needles: Sequence[bytes], block: int = 1 << 24) -> Iterable[tuple[int, bytes]]:
     """(line number, line) of the lines holding any of ``needles``, in file order.
 
     Reads ``block`` bytes at a time and searches with ``bytes.find`` (C speed);
@@ -509,14 +567,15 @@ def _lines_holding(path: Path, needles: Sequence[bytes],
                 line += data.count(b"\n", counted, start)
                 counted = start
                 end = data.find(b"\n", start)
-                yield line + 1, data[start: len(data) if end == -1 else end]
+                yield line + 1, data[start : len(data) if end == -1 else end]
             base += data.count(b"\n")
             if not chunk:
                 return
 
 
-def _locate_bad_dates(inputs: Sequence[InputFile], version: str, bad_values: pd.DataFrame,
-                      expected: int, limit: int = 20) -> list[tuple[str, int, str]]:
+def _locate_bad_dates(
+    inputs: Sequence[InputFile], version: str, bad_values: pd.DataFrame, expected: int, limit: int = 20
+) -> list[tuple[str, int, str]]:
     """The first ``limit`` lines whose dates the scan rejected (error path only).
 
     ``bad_values`` holds the scan's ``bad`` codes and offending values: the
@@ -554,9 +613,15 @@ def _locate_bad_dates(inputs: Sequence[InputFile], version: str, bad_values: pd.
             if message:
                 found.append((label, line_no, message))
         elif padded and len(fields) < len(columns) - 1:
-            found.append((label, line_no, f"{label}: line {line_no}: expected "
-                          f"{_field_counts(columns)} tab-separated fields; found {len(fields)}; "
-                          "the line looks truncated"))
+            found.append(
+                (
+                    label,
+                    line_no,
+                    f"{label}: line {line_no}: expected "
+                    f"{_field_counts(columns)} tab-separated fields; found {len(fields)}; "
+                    "the line looks truncated",
+                )
+            )
         return len(found) >= wanted
 
     if needles:
@@ -581,9 +646,13 @@ class Scan:
     report: ReadReport
 
 
-def _scan_batch(plain: Sequence[InputFile], version: str, government_types: Sequence[str],
-                by_country: bool, threads: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, str],
-                                           dict[int, Path]]:
+def _scan_batch(
+    plain: Sequence[InputFile],
+    version: str,
+    government_types: Sequence[str],
+    by_country: bool,
+    threads: int | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[int, str], dict[int, Path]]:
     """One DuckDB pass over ``plain``: groups, rejected lines, and file ids → labels and paths."""
     import duckdb
 
@@ -596,23 +665,31 @@ def _scan_batch(plain: Sequence[InputFile], version: str, government_types: Sequ
         groups = con.execute(_scan_sql(source, version, government_types, by_country)).df()
         rejects = con.execute(
             "SELECT file_id, line, column_name, error_type, csv_line, error_message "
-            "FROM rejects ORDER BY file_id, line").df()
+            "FROM rejects ORDER BY file_id, line"
+        ).df()
         files = con.execute("SELECT file_id, file_path FROM rejects_scan").df()
     except duckdb.Error as exc:
         raise DataValidationError(
-            [f"{', '.join(i.label for i in plain)}: could not be read as "
-             f"{SOURCE_LABELS[version]} ({str(exc).splitlines()[0]})"]) from None
+            [
+                f"{', '.join(i.label for i in plain)}: could not be read as "
+                f"{SOURCE_LABELS[version]} ({str(exc).splitlines()[0]})"
+            ]
+        ) from None
     finally:
         con.close()
     by_path = {str(inp.path): inp.label for inp in plain}
-    labels = {int(r.file_id): by_path.get(str(r.file_path), str(r.file_path))
-              for r in files.itertuples()}
+    labels = {int(r.file_id): by_path.get(str(r.file_path), str(r.file_path)) for r in files.itertuples()}
     paths = {int(r.file_id): Path(str(r.file_path)) for r in files.itertuples()}
     return groups, rejects, labels, paths
 
 
-def _rejected_lines(rejects: pd.DataFrame, labels: dict[int, str], paths: dict[int, Path],
-                    columns: Sequence[str], report: ReadReport) -> list[tuple[str, int, str]]:
+def _rejected_lines(
+    rejects: pd.DataFrame,
+    labels: dict[int, str],
+    paths: dict[int, Path],
+    columns: Sequence[str],
+    report: ReadReport,
+) -> list[tuple[str, int, str]]:
     """Count DuckDB's rejected lines by reason (one reason per line) and word their messages."""
     rejects = rejects.drop_duplicates(["file_id", "line"])  # DuckDB lists each missing column
     utf8 = rejects.loc[rejects["error_type"].isin(_UTF8_ERRORS)].head(MAX_PROBLEMS_KEPT)
@@ -630,8 +707,7 @@ def _rejected_lines(rejects: pd.DataFrame, labels: dict[int, str], paths: dict[i
 
 
 #: Group keys of the scan's output (the rest are sums, minima and maxima).
-_GROUP_KEYS = ("dir", "month_added", "ym", "code", "quad", "state_pair", "n_sources",
-               "actor1_country")
+_GROUP_KEYS = ("dir", "month_added", "ym", "code", "quad", "state_pair", "n_sources", "actor1_country")
 #: Engines of :func:`scan`.
 ENGINES: tuple[str, ...] = ("duckdb", "dask")
 #: Uncompressed bytes per Dask task (each task is one DuckDB scan of its files).
@@ -652,8 +728,13 @@ class _Part:
     rows_read: int
 
 
-def _scan_part(batch: Sequence[Path], version: str, government_types: Sequence[str],
-               by_country: bool, threads: int | None = None) -> _Part:
+def _scan_part(
+    batch: Sequence[Path],
+    version: str,
+    government_types: Sequence[str],
+    by_country: bool,
+    threads: int | None = None,
+) -> _Part:
     """Scan one group of files: the unit of work of both engines (a Dask task runs exactly this).
 
     Zips are stream-extracted to a temporary folder, the files read by one
@@ -663,8 +744,7 @@ def _scan_part(batch: Sequence[Path], version: str, government_types: Sequence[s
     report = ReadReport(version)
     with tempfile.TemporaryDirectory(prefix="gdelt-") as tmp:
         plain = [inp for file in batch for inp in materialise(Path(file), Path(tmp))]
-        groups, rejects, labels, paths = _scan_batch(plain, version, government_types,
-                                                     by_country, threads)
+        groups, rejects, labels, paths = _scan_batch(plain, version, government_types, by_country, threads)
         problems = _rejected_lines(rejects, labels, paths, FORMATS[version].columns, report)
         bad = groups["bad"]
         for code, reason in _BAD_DATE_REASONS.items():
@@ -679,8 +759,7 @@ def _scan_part(batch: Sequence[Path], version: str, government_types: Sequence[s
         n_rejected_lines = len(rejects[["file_id", "line"]].drop_duplicates())
         rows_read = int(groups["n"].sum()) + n_rejected_lines
     valid = groups.loc[bad == 0].drop(columns=["bad", "bad_value"])
-    return _Part([inp.label for inp in plain], valid, report.rejected, problems, located,
-                 rows_read)
+    return _Part([inp.label for inp in plain], valid, report.rejected, problems, located, rows_read)
 
 
 def _combine(parts: Sequence[_Part]) -> pd.DataFrame:
@@ -692,11 +771,17 @@ def _combine(parts: Sequence[_Part]) -> pd.DataFrame:
     table = pd.concat(frames, ignore_index=True)
     if len(frames) == 1:
         return table
-    return (table.groupby(list(_GROUP_KEYS), dropna=False, sort=False)
-            .agg(n=("n", "sum"), n_57=("n_57", "sum"),
-                 goldstein=("goldstein", lambda s: s.sum(min_count=1)),
-                 date_first=("date_first", "min"), date_last=("date_last", "max"))
-            .reset_index())
+    return (
+        table.groupby(list(_GROUP_KEYS), dropna=False, sort=False)
+        .agg(
+            n=("n", "sum"),
+            n_57=("n_57", "sum"),
+            goldstein=("goldstein", lambda s: s.sum(min_count=1)),
+            date_first=("date_first", "min"),
+            date_last=("date_last", "max"),
+        )
+        .reset_index()
+    )
 
 
 def _dask_client(scheduler):
@@ -711,15 +796,27 @@ def _dask_client(scheduler):
     return Client(cluster), cluster
 
 
-def _run_parts(batches: list[list[Path]], version: str, government_types: Sequence[str],
-               by_country: bool, engine: str, scheduler) -> list[_Part]:
+def _run_parts(
+    batches: list[list[Path]],
+    version: str,
+    government_types: Sequence[str],
+    by_country: bool,
+    engine: str,
+    scheduler,
+) -> list[_Part]:
     if engine == "duckdb":
         return [_scan_part(b, version, government_types, by_country) for b in batches]
     client, cluster = _dask_client(scheduler)
     try:
-        futures = client.map(_scan_part, batches, version=version,
-                             government_types=tuple(government_types), by_country=by_country,
-                             threads=1, pure=False)
+        futures = client.map(
+            _scan_part,
+            batches,
+            version=version,
+            government_types=tuple(government_types),
+            by_country=by_country,
+            threads=1,
+            pure=False,
+        )
         return client.gather(futures)
     finally:
         client.close()
@@ -740,9 +837,17 @@ def _vintage_text(inputs: _Inputs, groups: pd.DataFrame) -> str:
     return "; ".join(found)
 
 
-def scan(path: str | os.PathLike[str], fmt: str = "gdelt", *, on_bad_rows: str = "error",
-         government_types: Sequence[str] = STATE_ACTOR_TYPES, by_country: bool = False,
-         batch_bytes: int | None = None, engine: str = "duckdb", scheduler=None) -> Scan:
+def scan(
+    path: str | os.PathLike[str],
+    fmt: str = "gdelt",
+    *,
+    on_bad_rows: str = "error",
+    government_types: Sequence[str] = STATE_ACTOR_TYPES,
+    by_country: bool = False,
+    batch_bytes: int | None = None,
+    engine: str = "duckdb",
+    scheduler=None,
+) -> Scan:
     """Stream GDELT files through DuckDB into small aggregates.
 
     Each batch of files is read once, by one SQL statement that counts every
@@ -808,7 +913,7 @@ def scan(path: str | os.PathLike[str], fmt: str = "gdelt", *, on_bad_rows: str =
         located.extend(part.date_problems)
     problems.extend(sorted(located, key=lambda p: (p[0], p[1]))[:LOCATED_LIMIT])
     problems.sort(key=lambda p: (p[0], p[1]))
-    report.problems.extend(m for _, _, m in problems[:MAX_PROBLEMS_KEPT - len(report.problems)])
+    report.problems.extend(m for _, _, m in problems[: MAX_PROBLEMS_KEPT - len(report.problems)])
     if on_bad_rows == "error" and report.n_rejected:
         shown = [m for _, _, m in problems[:MAX_PROBLEMS_KEPT]]
         if report.n_rejected > len(shown):
@@ -818,16 +923,19 @@ def scan(path: str | os.PathLike[str], fmt: str = "gdelt", *, on_bad_rows: str =
     if groups.empty:
         raise DataValidationError([f"{path}: no valid GDELT rows; nothing to count"])
     first, last = int(groups["month_added"].min()), int(groups["month_added"].max())
-    report.extra.update({
-        "source": SOURCE_LABELS[inputs.version],
-        "vintage": _vintage_text(inputs, groups),
-        "engine": engine,
-        "coverage": (f"{first // 100:04d}-{first % 100:02d}", f"{last // 100:04d}-{last % 100:02d}"),
-        "event_dates": tuple(datetime.strptime(str(int(v)), "%Y%m%d").strftime("%Y-%m-%d")
-                             for v in (groups["date_first"].min(), groups["date_last"].max())),
-        "date_rule": "each event counted in the month of its SQLDATE; coverage = months of "
-                     "DATEADDED",
-    })
+    report.extra.update(
+        {
+            "source": SOURCE_LABELS[inputs.version],
+            "vintage": _vintage_text(inputs, groups),
+            "engine": engine,
+            "coverage": (f"{first // 100:04d}-{first % 100:02d}", f"{last // 100:04d}-{last % 100:02d}"),
+            "event_dates": tuple(
+                datetime.strptime(str(int(v)), "%Y%m%d").strftime("%Y-%m-%d")
+                for v in (groups["date_first"].min(), groups["date_last"].max())
+            ),
+            "date_rule": "each event counted in the month of its SQLDATE; coverage = months of DATEADDED",
+        }
+    )
     return Scan(inputs.version, groups, report)
 
 
@@ -836,8 +944,7 @@ def scan(path: str | os.PathLike[str], fmt: str = "gdelt", *, on_bad_rows: str =
 # --------------------------------------------------------------------------
 
 
-def counts_from_scan(result: Scan, *, government_only: bool = False,
-                     min_sources: int = 1) -> pd.DataFrame:
+def counts_from_scan(result: Scan, *, government_only: bool = False, min_sources: int = 1) -> pd.DataFrame:
     """Monthly engagement counts from a :class:`Scan` (see :func:`load_engagement`)."""
     if not isinstance(min_sources, int) or min_sources < 1:
         raise ValueError(f"min_sources must be a whole number ≥ 1; got {min_sources!r}")
@@ -870,46 +977,57 @@ def counts_from_scan(result: Scan, *, government_only: bool = False,
     total = dyad.groupby(keys).agg(sums).assign(event_type=ALL_EVENTS)
     typed = dyad.dropna(subset=["event_type"]).groupby(keys + ["event_type"]).agg(sums)
     combined = pd.concat([typed.reset_index(), total.reset_index()], ignore_index=True)
-    full = pd.MultiIndex.from_product([months, DIRECTIONS, event_types()],
-                                      names=["month", "direction", "event_type"])
-    table = (combined.set_index(["month", "direction", "event_type"]).reindex(full)
-             .fillna(0).reset_index())
+    full = pd.MultiIndex.from_product(
+        [months, DIRECTIONS, event_types()], names=["month", "direction", "event_type"]
+    )
+    table = combined.set_index(["month", "direction", "event_type"]).reindex(full).fillna(0).reset_index()
     table = table.rename(columns={"n": "events", "goldstein": "goldstein_sum"})
     for column in ("events", *QUAD_COLUMNS):
         table[column] = table[column].astype("int64")
     table["goldstein_sum"] = table["goldstein_sum"].astype(float).round(6)
     table["category"] = table["event_type"].map(type_categories())
     totals = table.loc[table["event_type"] == ALL_EVENTS].set_index(["month", "direction"])["events"]
-    table["dyad_total_events"] = pd.MultiIndex.from_frame(table[["month", "direction"]]).map(
-        totals).astype("int64")
+    table["dyad_total_events"] = (
+        pd.MultiIndex.from_frame(table[["month", "direction"]]).map(totals).astype("int64")
+    )
     table["basis"] = BASIS
     table["month"] = table["month"].dt.to_timestamp()
     table = table.loc[:, list(COUNT_COLUMNS)]
-    table.attrs.update({
-        "kind": "counts",
-        "source": report.extra["source"],
-        "vintage": report.extra["vintage"],
-        "engine": report.extra["engine"],
-        "files": list(report.files),
-        "coverage": report.extra["coverage"],
-        "options": {"government_only": government_only,
-                    "government_types": list(STATE_ACTOR_TYPES) if government_only else [],
-                    "min_sources": min_sources},
-        "rows_read": report.rows_read,
-        "rejected": dict(report.rejected),
-        "skipped": {**dict(report.skipped), "event_date_outside_coverage": outside},
-        "filtered_out": dict(dropped),
-        "date_rule": report.extra["date_rule"],
-    })
+    table.attrs.update(
+        {
+            "kind": "counts",
+            "source": report.extra["source"],
+            "vintage": report.extra["vintage"],
+            "engine": report.extra["engine"],
+            "files": list(report.files),
+            "coverage": report.extra["coverage"],
+            "options": {
+                "government_only": government_only,
+                "government_types": list(STATE_ACTOR_TYPES) if government_only else [],
+                "min_sources": min_sources,
+            },
+            "rows_read": report.rows_read,
+            "rejected": dict(report.rejected),
+            "skipped": {**dict(report.skipped), "event_date_outside_coverage": outside},
+            "filtered_out": dict(dropped),
+            "date_rule": report.extra["date_rule"],
+        }
+    )
     return table
 
 
-def load_engagement(path: str | os.PathLike[str], fmt: str = "gdelt", *,
-                    government_only: bool = False,
-                    government_types: Sequence[str] = STATE_ACTOR_TYPES,
-                    min_sources: int = 1, on_bad_rows: str = "error",
-                    batch_bytes: int | None = None, engine: str = "duckdb",
-                    scheduler=None) -> pd.DataFrame:
+def load_engagement(
+    path: str | os.PathLike[str],
+    fmt: str = "gdelt",
+    *,
+    government_only: bool = False,
+    government_types: Sequence[str] = STATE_ACTOR_TYPES,
+    min_sources: int = 1,
+    on_bad_rows: str = "error",
+    batch_bytes: int | None = None,
+    engine: str = "duckdb",
+    scheduler=None,
+) -> pd.DataFrame:
     """Monthly Pakistan–Afghanistan engagement counts derived from GDELT files.
 
     Parameters
@@ -947,9 +1065,15 @@ def load_engagement(path: str | os.PathLike[str], fmt: str = "gdelt", *,
         ``kind="counts"``, the source, files, coverage, options and the
         counts of rows read, rejected, skipped and filtered out.
     """
-    result = scan(path, fmt, on_bad_rows=on_bad_rows,
-                  government_types=tuple(government_types), batch_bytes=batch_bytes,
-                  engine=engine, scheduler=scheduler)
+    result = scan(
+        path,
+        fmt,
+        on_bad_rows=on_bad_rows,
+        government_types=tuple(government_types),
+        batch_bytes=batch_bytes,
+        engine=engine,
+        scheduler=scheduler,
+    )
     table = counts_from_scan(result, government_only=government_only, min_sources=min_sources)
     table.attrs["options"]["government_types"] = list(government_types) if government_only else []
     return table

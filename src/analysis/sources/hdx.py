@@ -54,8 +54,9 @@ from analysis.sources._io import ReadReport
 from analysis.sources.detect import HDX_HAPI_CONFLICT_COLUMNS, HDX_HAPI_REQUIRED
 
 SOURCE_ORG = "HDX HAPI (ACLED)"
-SOURCE_URL = ("https://hdx-hapi.readthedocs.io/en/latest/data_usage_guides/"
-              "coordination_and_context/#conflict-events")
+SOURCE_URL = (
+    "https://hdx-hapi.readthedocs.io/en/latest/data_usage_guides/coordination_and_context/#conflict-events"
+)
 #: HAPI's conflict event types (they overlap: never summed).
 EVENT_TYPES: tuple[str, ...] = ("political_violence", "civilian_targeting", "demonstration")
 ADMIN_LEVELS: tuple[str, ...] = ("0", "1", "2")
@@ -67,8 +68,7 @@ def _whole(values: pd.Series) -> pd.Series:
     return values.astype(str).str.match(_WHOLE)
 
 
-def read_rows(path: str | os.PathLike[str], on_bad_rows: str = "error"
-              ) -> tuple[pd.DataFrame, ReadReport]:
+def read_rows(path: str | os.PathLike[str], on_bad_rows: str = "error") -> tuple[pd.DataFrame, ReadReport]:
     """Read and validate HAPI conflict-event rows.
 
     Parameters
@@ -85,25 +85,41 @@ def read_rows(path: str | os.PathLike[str], on_bad_rows: str = "error"
     report : ReadReport
     """
     ev.check_on_bad_rows(on_bad_rows)
-    frame, report = ev.read_event_files(path, "hdx_hapi_conflict", HDX_HAPI_CONFLICT_COLUMNS,
-                                        NEEDED)
+    frame, report = ev.read_event_files(path, "hdx_hapi_conflict", HDX_HAPI_CONFLICT_COLUMNS, NEEDED)
     checks = ev.RowChecks(frame)
     start = ev.iso_day(frame["reference_period_start"])
     end = ev.iso_day(frame["reference_period_end"])
-    checks.check(start.notna() & (start.dt.day == 1), "reference_period_start",
-                 "the first day of a month written YYYY-MM-DD", "invalid_date")
-    checks.check(end.notna() & (end == start + pd.offsets.MonthEnd(0)), "reference_period_end",
-                 "the last day of the month of reference_period_start (monthly totals)",
-                 "invalid_date")
-    checks.check(frame["event_type"].str.strip().isin(EVENT_TYPES), "event_type",
-                 "one of " + ", ".join(EVENT_TYPES), "invalid_event_type")
-    checks.check(frame["admin_level"].str.strip().isin(ADMIN_LEVELS), "admin_level",
-                 "0, 1 or 2", "invalid_admin_level")
-    checks.check(_whole(frame["events"]), "events", "a non-negative whole number of events",
-                 "non_numeric_events")
+    checks.check(
+        start.notna() & (start.dt.day == 1),
+        "reference_period_start",
+        "the first day of a month written YYYY-MM-DD",
+        "invalid_date",
+    )
+    checks.check(
+        end.notna() & (end == start + pd.offsets.MonthEnd(0)),
+        "reference_period_end",
+        "the last day of the month of reference_period_start (monthly totals)",
+        "invalid_date",
+    )
+    checks.check(
+        frame["event_type"].str.strip().isin(EVENT_TYPES),
+        "event_type",
+        "one of " + ", ".join(EVENT_TYPES),
+        "invalid_event_type",
+    )
+    checks.check(
+        frame["admin_level"].str.strip().isin(ADMIN_LEVELS), "admin_level", "0, 1 or 2", "invalid_admin_level"
+    )
+    checks.check(
+        _whole(frame["events"]), "events", "a non-negative whole number of events", "non_numeric_events"
+    )
     fatalities = frame["fatalities"].str.strip()
-    checks.check((fatalities == "") | _whole(fatalities), "fatalities",
-                 "empty (not given) or a non-negative whole number", "non_numeric_deaths")
+    checks.check(
+        (fatalities == "") | _whole(fatalities),
+        "fatalities",
+        "empty (not given) or a non-negative whole number",
+        "non_numeric_deaths",
+    )
     good = checks.finish(report, on_bad_rows).copy()
     good["events"] = good["events"].astype(float).astype("int64")
     good["fatalities"] = pd.to_numeric(good["fatalities"].str.strip().replace("", None))
@@ -115,11 +131,18 @@ def read_rows(path: str | os.PathLike[str], on_bad_rows: str = "error"
     return good.drop(columns=["_file", "_vintage"]).reset_index(drop=True), report
 
 
-def _filter(rows: pd.DataFrame, event_type: str, locations: list[str], admin1: list[str],
-            admin_level: str | None, label: str) -> pd.DataFrame:
+def _filter(
+    rows: pd.DataFrame,
+    event_type: str,
+    locations: list[str],
+    admin1: list[str],
+    admin_level: str | None,
+    label: str,
+) -> pd.DataFrame:
     if event_type not in EVENT_TYPES:
-        raise ValueError(f"event_type must be one of {EVENT_TYPES} (they overlap, so one at a "
-                         f"time); got {event_type!r}")
+        raise ValueError(
+            f"event_type must be one of {EVENT_TYPES} (they overlap, so one at a time); got {event_type!r}"
+        )
     mask = rows["event_type"] == event_type
     if locations:
         ev.require_present("location_code", locations, rows["location_code"], label)
@@ -136,14 +159,23 @@ def _filter(rows: pd.DataFrame, event_type: str, locations: list[str], admin1: l
     for location, found in levels.items():
         if len(found) > 1:
             raise DataValidationError(
-                [f"{label}: {location} has rows at admin levels {', '.join(sorted(found))}: "
-                 "summing them would count the same events twice; pass admin_level= to pick one"])
+                [
+                    f"{label}: {location} has rows at admin levels {', '.join(sorted(found))}: "
+                    "summing them would count the same events twice; pass admin_level= to pick one"
+                ]
+            )
     return chosen
 
 
-def load_violence(path: str | os.PathLike[str], *, event_type: str = "political_violence",
-                  location_code=None, admin1=None, admin_level=None,
-                  on_bad_rows: str = "error") -> pd.DataFrame:
+def load_violence(
+    path: str | os.PathLike[str],
+    *,
+    event_type: str = "political_violence",
+    location_code=None,
+    admin1=None,
+    admin_level=None,
+    on_bad_rows: str = "error",
+) -> pd.DataFrame:
     """Monthly violence figures from an HDX HAPI conflict-events file.
 
     Parameters
@@ -180,37 +212,61 @@ def load_violence(path: str | os.PathLike[str], *, event_type: str = "political_
     n_rows = grouped.size().reindex(months, fill_value=0)
     events = grouped["events"].sum().reindex(months, fill_value=0)
     deaths = grouped["fatalities"].sum(min_count=0).reindex(months, fill_value=0)
-    gaps = grouped["fatalities"].apply(lambda s: bool(s.isna().any())).reindex(months,
-                                                                             fill_value=False)
-    filters = {"event_type": [event_type], "location_code": locations, "admin1": admin1_names,
-               "admin_level": [] if admin_level is None else [str(admin_level)]}
+    gaps = grouped["fatalities"].apply(lambda s: bool(s.isna().any())).reindex(months, fill_value=False)
+    filters = {
+        "event_type": [event_type],
+        "location_code": locations,
+        "admin1": admin1_names,
+        "admin_level": [] if admin_level is None else [str(admin_level)],
+    }
     what = ev.filter_text(filters)
     tag = "-" + hashlib.sha1(what.encode()).hexdigest()[:6]
     found = sorted(rows["location_code"].unique())
-    region = " and ".join(locations) if locations else found[0] if len(found) == 1 \
-        else "all countries in the file"
+    region = (
+        " and ".join(locations) if locations else found[0] if len(found) == 1 else "all countries in the file"
+    )
     if admin1_names:
         region += f" ({' and '.join(admin1_names)})"
-    scope = (f"{SOURCE_ORG} monthly conflict-event totals ({what}) summed over admin areas; "
-             f"months from {months[0]} to {months[-1]} (the file's coverage) with no matching "
-             f"row are 0; {int(gaps.sum())} months have no deaths figure (fatalities not given)"
-             + (f"; {report.n_rejected} invalid rows left out" if report.n_rejected else "")
-             + f"; file: {label}")
+    scope = (
+        f"{SOURCE_ORG} monthly conflict-event totals ({what}) summed over admin areas; "
+        f"months from {months[0]} to {months[-1]} (the file's coverage) with no matching "
+        f"row are 0; {int(gaps.sum())} months have no deaths figure (fatalities not given)"
+        + (f"; {report.n_rejected} invalid rows left out" if report.n_rejected else "")
+        + f"; file: {label}"
+    )
     out = []
     for month in months:
-        base = {"source_org": SOURCE_ORG, "period_start": month.start_time.strftime("%Y-%m-%d"),
-                "period_end": month.end_time.strftime("%Y-%m-%d"), "granularity": "month",
-                "region": region, "actor": "", "scope_note": scope, "source_url": SOURCE_URL,
-                "basis": "derived_from_events"}
+        base = {
+            "source_org": SOURCE_ORG,
+            "period_start": month.start_time.strftime("%Y-%m-%d"),
+            "period_end": month.end_time.strftime("%Y-%m-%d"),
+            "granularity": "month",
+            "region": region,
+            "actor": "",
+            "scope_note": scope,
+            "source_url": SOURCE_URL,
+            "basis": "derived_from_events",
+        }
         n = int(n_rows[month])
-        out.append({**base, "figure_id": f"HDX-HAPI-{month}-events{tag}", "measure": "events",
-                    "value": str(int(events[month])),
-                    "source_quote": f"derived: sum of events over {n} HAPI rows in {month} in "
-                                    f"{label} ({what})"})
+        out.append(
+            {
+                **base,
+                "figure_id": f"HDX-HAPI-{month}-events{tag}",
+                "measure": "events",
+                "value": str(int(events[month])),
+                "source_quote": f"derived: sum of events over {n} HAPI rows in {month} in {label} ({what})",
+            }
+        )
         if not gaps[month]:
-            out.append({**base, "figure_id": f"HDX-HAPI-{month}-deaths{tag}", "measure": "deaths",
-                        "value": str(int(deaths[month])),
-                        "source_quote": f"derived: sum of fatalities over {n} HAPI rows in "
-                                        f"{month} in {label} ({what})"})
+            out.append(
+                {
+                    **base,
+                    "figure_id": f"HDX-HAPI-{month}-deaths{tag}",
+                    "measure": "deaths",
+                    "value": str(int(deaths[month])),
+                    "source_quote": f"derived: sum of fatalities over {n} HAPI rows in "
+                    f"{month} in {label} ({what})",
+                }
+            )
     text = pd.DataFrame(out, columns=list(schema.VIOLENCE_COLUMNS)).astype(str)
     return schema.parse_violence_figures(text, source=f"figures derived from {label}")

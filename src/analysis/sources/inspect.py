@@ -81,13 +81,19 @@ def _ucdp(path, detection) -> dict:
 
     events, report = ucdp.read_events(path, on_bad_rows="skip")
     out = _base(path, detection, report) | _rows(report, len(events))
-    out["date_range"] = {"first": _day(events["date_start"].min() if len(events) else None),
-                         "last": _day(events["date_end"].max() if len(events) else None)}
-    out["coverage_months"] = ({"first": str(events["month"].min()), "last": str(events["month"].max())}
-                              if len(events) else None)
+    out["date_range"] = {
+        "first": _day(events["date_start"].min() if len(events) else None),
+        "last": _day(events["date_end"].max() if len(events) else None),
+    }
+    out["coverage_months"] = (
+        {"first": str(events["month"].min()), "last": str(events["month"].max())} if len(events) else None
+    )
     out["rows_by_country"] = _counts(events["country"])
-    out["deaths"] = {"best": int(events["best"].sum()), "low": int(events["low"].sum()),
-                     "high": int(events["high"].sum())}
+    out["deaths"] = {
+        "best": int(events["best"].sum()),
+        "low": int(events["low"].sum()),
+        "high": int(events["high"].sum()),
+    }
     out["rows_by_type_of_violence"] = _counts(events["type_of_violence"])
     out["hxl_hashtag_rows"] = report.extra["hxl_rows"]
     out["date_rule"] = report.extra["date_rule"]
@@ -102,10 +108,13 @@ def _acled(path, detection) -> dict:
 
     events, report = acled.read_events(path, on_bad_rows="skip")
     out = _base(path, detection, report) | _rows(report, len(events))
-    out["date_range"] = {"first": _day(events["event_date"].min() if len(events) else None),
-                         "last": _day(events["event_date"].max() if len(events) else None)}
-    out["coverage_months"] = ({"first": str(events["month"].min()), "last": str(events["month"].max())}
-                              if len(events) else None)
+    out["date_range"] = {
+        "first": _day(events["event_date"].min() if len(events) else None),
+        "last": _day(events["event_date"].max() if len(events) else None),
+    }
+    out["coverage_months"] = (
+        {"first": str(events["month"].min()), "last": str(events["month"].max())} if len(events) else None
+    )
     out["rows_by_country"] = _counts(events["country"])
     out["deaths"] = {"fatalities": int(events["fatalities"].sum())}
     out["rows_by_event_type"] = _counts(events["event_type"])
@@ -126,18 +135,20 @@ def _hdx(path, detection) -> dict:
     out = _base(path, detection, report) | _rows(report, len(rows))
     out["hxl_hashtag_rows"] = report.extra["hxl_rows"]
     months = rows["month"]
-    out["date_range"] = {"first": _day(months.min().start_time if len(rows) else None),
-                         "last": _day(months.max().end_time if len(rows) else None)}
-    out["coverage_months"] = ({"first": str(months.min()), "last": str(months.max())}
-                              if len(rows) else None)
+    out["date_range"] = {
+        "first": _day(months.min().start_time if len(rows) else None),
+        "last": _day(months.max().end_time if len(rows) else None),
+    }
+    out["coverage_months"] = {"first": str(months.min()), "last": str(months.max())} if len(rows) else None
     out["rows_by_country"] = _counts(rows["location_code"])
     out["rows_by_country_basis"] = "location_code"
     out["rows_by_event_type"] = _counts(rows["event_type"])
     out["rows_by_admin_level"] = _counts(rows["admin_level"])
-    out["events_by_event_type"] = {k: int(v) for k, v in
-                                   rows.groupby("event_type")["events"].sum().items()}
-    out["deaths"] = {"fatalities": int(rows["fatalities"].sum()),
-                     "rows_without_fatalities": report.extra["rows_without_fatalities"]}
+    out["events_by_event_type"] = {k: int(v) for k, v in rows.groupby("event_type")["events"].sum().items()}
+    out["deaths"] = {
+        "fatalities": int(rows["fatalities"].sum()),
+        "rows_without_fatalities": report.extra["rows_without_fatalities"],
+    }
     out["problems"] = report.problems[:20]
     return out
 
@@ -145,14 +156,16 @@ def _hdx(path, detection) -> dict:
 def _gdelt(path, detection, engine: str = "duckdb", scheduler: str | None = None) -> dict:
     from analysis.sources import gdelt
 
-    result = gdelt.scan(path, detection.format, on_bad_rows="skip", by_country=True,
-                        engine=engine, scheduler=scheduler)
+    result = gdelt.scan(
+        path, detection.format, on_bad_rows="skip", by_country=True, engine=engine, scheduler=scheduler
+    )
     report, groups = result.report, result.groups
     accepted = int(groups["n"].sum())
     dyad = groups.loc[groups["dir"] > 0]
     first, last = (pd.Period(m, freq="M") for m in report.extra["coverage"])
-    months = pd.PeriodIndex([pd.Period(f"{int(v) // 100:04d}-{int(v) % 100:02d}", "M")
-                             for v in dyad["ym"]], freq="M")
+    months = pd.PeriodIndex(
+        [pd.Period(f"{int(v) // 100:04d}-{int(v) % 100:02d}", "M") for v in dyad["ym"]], freq="M"
+    )
     outside = int(dyad.loc[(months < first) | (months > last), "n"].sum())
     skipped = Counter(report.skipped)
     skipped["event_date_outside_coverage"] += outside
@@ -160,10 +173,8 @@ def _gdelt(path, detection, engine: str = "duckdb", scheduler: str | None = None
     out = _base(path, detection, report) | _rows(report, accepted)
     out["vintage"] = report.extra["vintage"]
     out["engine"] = report.extra["engine"]
-    out["date_range"] = {"first": report.extra["event_dates"][0],
-                         "last": report.extra["event_dates"][1]}
-    out["coverage_months"] = {"first": report.extra["coverage"][0],
-                              "last": report.extra["coverage"][1]}
+    out["date_range"] = {"first": report.extra["event_dates"][0], "last": report.extra["event_dates"][1]}
+    out["coverage_months"] = {"first": report.extra["coverage"][0], "last": report.extra["coverage"][1]}
     by_country = groups.groupby(groups["actor1_country"].fillna("").replace("", "(none)"))["n"].sum()
     by_country = by_country.sort_values(ascending=False, kind="stable")
     shown = {str(k): int(v) for k, v in by_country.head(TOP_COUNTRIES).items()}
@@ -175,13 +186,15 @@ def _gdelt(path, detection, engine: str = "duckdb", scheduler: str | None = None
     out["deaths"] = None
     direction = dyad["dir"].map({1: gdelt.PAK_TO_AFG, 2: gdelt.AFG_TO_PAK})
     out["dyad_events"] = {d: int(dyad.loc[direction == d, "n"].sum()) for d in gdelt.DIRECTIONS}
-    out["dyad_events_both_state_actors"] = int(dyad.loc[dyad["state_pair"].fillna(False).astype(bool),
-                                                        "n"].sum())
+    out["dyad_events_both_state_actors"] = int(
+        dyad.loc[dyad["state_pair"].fillna(False).astype(bool), "n"].sum()
+    )
     out["dyad_events_more_than_one_source"] = int(dyad.loc[dyad["n_sources"].fillna(0) > 1, "n"].sum())
     mapping = gdelt.cameo_map().set_index("cameo_code")["event_type"]
     mapped = dyad["code"].astype(str).map(mapping)
-    out["dyad_events_by_type"] = {t: int(dyad.loc[mapped == t, "n"].sum())
-                                  for t in gdelt.event_types() if t != gdelt.ALL_EVENTS}
+    out["dyad_events_by_type"] = {
+        t: int(dyad.loc[mapped == t, "n"].sum()) for t in gdelt.event_types() if t != gdelt.ALL_EVENTS
+    }
     out["date_rule"] = report.extra["date_rule"]
     out["problems"] = report.problems[:20]
     return out
@@ -192,21 +205,30 @@ def _reference(path, detection) -> dict:
     if detection.format == "reference_violence":
         table = reference.load_violence_figures(file)
         first, last, countries = table["period_start"].min(), table["period_end"].max(), table["region"]
-        deaths = {"by_measure": {m: int(v) for m, v in
-                                 table.groupby("measure")["value"].sum().items()}}
+        deaths = {"by_measure": {m: int(v) for m, v in table.groupby("measure")["value"].sum().items()}}
     else:
         table = reference.load_engagement_events(file)
         first, last = table["date_start"].min(), table["date_start"].max()
         countries, deaths = table["initiator"], None
-    return {"path": str(path), "format": detection.format, "vintage": detection.vintage,
-            "format_label": FORMATS[detection.format].label, "files": [str(file)],
-            "rows_read": len(table), "rows_accepted": len(table), "rows_rejected": {},
-            "rows_skipped": {}, "date_range": {"first": _day(first), "last": _day(last)},
-            "rows_by_country": _counts(countries), "deaths": deaths}
+    return {
+        "path": str(path),
+        "format": detection.format,
+        "vintage": detection.vintage,
+        "format_label": FORMATS[detection.format].label,
+        "files": [str(file)],
+        "rows_read": len(table),
+        "rows_accepted": len(table),
+        "rows_rejected": {},
+        "rows_skipped": {},
+        "date_range": {"first": _day(first), "last": _day(last)},
+        "rows_by_country": _counts(countries),
+        "deaths": deaths,
+    }
 
 
-def inspect_path(path: str | os.PathLike[str], fmt: str = "auto", *, engine: str = "duckdb",
-                 scheduler: str | None = None) -> dict:
+def inspect_path(
+    path: str | os.PathLike[str], fmt: str = "auto", *, engine: str = "duckdb", scheduler: str | None = None
+) -> dict:
     """Summarise a download (see the module docstring).
 
     Parameters
@@ -233,12 +255,16 @@ def inspect_path(path: str | os.PathLike[str], fmt: str = "auto", *, engine: str
         if detection.format.startswith("gdelt"):
             return _gdelt(path, detection, engine, scheduler)
         if engine != "duckdb":
-            raise ValueError(f"--engine {engine} applies to GDELT files only; "
-                             f"found {FORMATS[detection.format].label}")
-        handler = {"ucdp_ged": _ucdp, "acled": _acled, "hdx_hapi_conflict": _hdx,
-                   "reference_violence": _reference,
-                   "reference_engagement": _reference}[detection.format]
+            raise ValueError(
+                f"--engine {engine} applies to GDELT files only; found {FORMATS[detection.format].label}"
+            )
+        handler = {
+            "ucdp_ged": _ucdp,
+            "acled": _acled,
+            "hdx_hapi_conflict": _hdx,
+            "reference_violence": _reference,
+            "reference_engagement": _reference,
+        }[detection.format]
         return handler(path, detection)
     except DataValidationError as exc:
-        return {"path": str(path), "format": None if fmt == "auto" else fmt,
-                "error": list(exc.problems)}
+        return {"path": str(path), "format": None if fmt == "auto" else fmt, "error": list(exc.problems)}

@@ -52,8 +52,9 @@ def read_text_csv(path: str | os.PathLike[str]) -> pd.DataFrame:
         raise DataValidationError([f"{path}: not a well-formed CSV: {exc}"]) from None
 
 
-def load_engagement_events(path: str | os.PathLike[str] | None = None,
-                           today: date | None = None) -> pd.DataFrame:
+def load_engagement_events(
+    path: str | os.PathLike[str] | None = None, today: date | None = None
+) -> pd.DataFrame:
     """Load and validate the engagement-events table.
 
     Parameters
@@ -73,8 +74,9 @@ def load_engagement_events(path: str | os.PathLike[str] | None = None,
     return schema.parse_engagement_events(read_text_csv(resolved), source=str(resolved), today=today)
 
 
-def load_violence_figures(path: str | os.PathLike[str] | None = None,
-                          today: date | None = None) -> pd.DataFrame:
+def load_violence_figures(
+    path: str | os.PathLike[str] | None = None, today: date | None = None
+) -> pd.DataFrame:
     """Load and validate the violence-figures table.
 
     Parameters
@@ -99,8 +101,9 @@ def load_article_claims(path: str | os.PathLike[str] | None = None) -> pd.DataFr
     return schema.parse_article_claims(read_text_csv(resolved), source=str(resolved))
 
 
-def load_engagement_aggregates(path: str | os.PathLike[str] | None = None,
-                               today: date | None = None) -> pd.DataFrame:
+def load_engagement_aggregates(
+    path: str | os.PathLike[str] | None = None, today: date | None = None
+) -> pd.DataFrame:
     """Load and validate the official engagement aggregates.
 
     Parameters
@@ -117,15 +120,17 @@ def load_engagement_aggregates(path: str | os.PathLike[str] | None = None,
         it may have no rows.
     """
     resolved = paths.resolve_data_path(path, paths.ENGAGEMENT_AGGREGATES_CSV)
-    return schema.parse_engagement_aggregates(read_text_csv(resolved), source=str(resolved),
-                                              today=today)
+    return schema.parse_engagement_aggregates(read_text_csv(resolved), source=str(resolved), today=today)
 
 
-def data_files(engagement_path: str | os.PathLike[str] | None = None,
-               violence_path: str | os.PathLike[str] | None = None,
-               with_claims: bool = False,
-               aggregates_path: str | os.PathLike[str] | None = None,
-               with_aggregates: bool = False, with_engagement: bool = True) -> list[Path]:
+def data_files(
+    engagement_path: str | os.PathLike[str] | None = None,
+    violence_path: str | os.PathLike[str] | None = None,
+    with_claims: bool = False,
+    aggregates_path: str | os.PathLike[str] | None = None,
+    with_aggregates: bool = False,
+    with_engagement: bool = True,
+) -> list[Path]:
     """The files the loaders read for these arguments, resolved as they resolve them.
 
     Parameters

@@ -61,15 +61,30 @@ SOURCE_ORG = "UCDP GED"
 SOURCE_URL = "https://ucdp.uu.se/downloads/"
 FIRST_DATE = date(1989, 1, 1)
 #: Measure → column summed (``None``: count of events).
-MEASURES: dict[str, str | None] = {"events": None, "deaths": "best",
-                                   "deaths_low": "low", "deaths_high": "high"}
+MEASURES: dict[str, str | None] = {
+    "events": None,
+    "deaths": "best",
+    "deaths_low": "low",
+    "deaths_high": "high",
+}
 DATE_RULE = "each event counted in the month of its date_start"
-NEEDED: tuple[str, ...] = ("id", "type_of_violence", "dyad_name", "side_a", "side_b", "country",
-                           "date_prec", "date_start", "date_end", "best", "high", "low")
+NEEDED: tuple[str, ...] = (
+    "id",
+    "type_of_violence",
+    "dyad_name",
+    "side_a",
+    "side_b",
+    "country",
+    "date_prec",
+    "date_start",
+    "date_end",
+    "best",
+    "high",
+    "low",
+)
 
 
-def read_events(path: str | os.PathLike[str], on_bad_rows: str = "error"
-                ) -> tuple[pd.DataFrame, ReadReport]:
+def read_events(path: str | os.PathLike[str], on_bad_rows: str = "error") -> tuple[pd.DataFrame, ReadReport]:
     """Read and validate a GED file into one typed row per event.
 
     Parameters
@@ -99,20 +114,40 @@ def read_events(path: str | os.PathLike[str], on_bad_rows: str = "error"
     start, end = ev.iso_day(frame["date_start"]), ev.iso_day(frame["date_end"])
     today = date.today().isoformat()
     for column, parsed in (("date_start", start), ("date_end", end)):
-        checks.check(parsed.notna(), column, "a real date written YYYY-MM-DD or "
-                     "YYYY-MM-DD 00:00:00.000", "invalid_date")
-        checks.check(ev.in_range(parsed, FIRST_DATE), column,
-                     f"a date from {FIRST_DATE} (GED's first year) to today ({today})",
-                     "date_out_of_range")
-    checks.check(start.isna() | end.isna() | (end >= start), "date_end",
-                 "a date_end on or after date_start", "date_end_before_start")
-    checks.check(frame["type_of_violence"].str.strip().isin(["1", "2", "3"]), "type_of_violence",
-                 "1 (state-based), 2 (non-state) or 3 (one-sided)", "invalid_type_of_violence")
-    checks.check(frame["date_prec"].str.strip().isin(["1", "2", "3", "4", "5"]), "date_prec",
-                 "a date precision from 1 to 5", "invalid_date_prec")
+        checks.check(
+            parsed.notna(),
+            column,
+            "a real date written YYYY-MM-DD or YYYY-MM-DD 00:00:00.000",
+            "invalid_date",
+        )
+        checks.check(
+            ev.in_range(parsed, FIRST_DATE),
+            column,
+            f"a date from {FIRST_DATE} (GED's first year) to today ({today})",
+            "date_out_of_range",
+        )
+    checks.check(
+        start.isna() | end.isna() | (end >= start),
+        "date_end",
+        "a date_end on or after date_start",
+        "date_end_before_start",
+    )
+    checks.check(
+        frame["type_of_violence"].str.strip().isin(["1", "2", "3"]),
+        "type_of_violence",
+        "1 (state-based), 2 (non-state) or 3 (one-sided)",
+        "invalid_type_of_violence",
+    )
+    checks.check(
+        frame["date_prec"].str.strip().isin(["1", "2", "3", "4", "5"]),
+        "date_prec",
+        "a date precision from 1 to 5",
+        "invalid_date_prec",
+    )
     for column in ("best", "low", "high"):
-        checks.check(ev.is_count(frame[column]), column,
-                     "a non-negative whole number of deaths", "non_numeric_deaths")
+        checks.check(
+            ev.is_count(frame[column]), column, "a non-negative whole number of deaths", "non_numeric_deaths"
+        )
     good = checks.finish(report, on_bad_rows).copy()
     good["date_start"] = start[good.index]
     good["date_end"] = end[good.index]
@@ -120,11 +155,13 @@ def read_events(path: str | os.PathLike[str], on_bad_rows: str = "error"
         good[column] = good[column].str.strip().astype("int64")
     good["month"] = good["date_start"].dt.to_period("M")
     spans = good["month"] != good["date_end"].dt.to_period("M")
-    report.extra.update({
-        "date_rule": DATE_RULE,
-        "events_spanning_months": int(spans.sum()),
-        "events_imprecise_date": int((good["date_prec"] > 1).sum()),
-    })
+    report.extra.update(
+        {
+            "date_rule": DATE_RULE,
+            "events_spanning_months": int(spans.sum()),
+            "events_imprecise_date": int((good["date_prec"] > 1).sum()),
+        }
+    )
     return good.drop(columns=["_file", "_vintage"]).reset_index(drop=True), report
 
 
@@ -137,8 +174,7 @@ def _filter(events: pd.DataFrame, filters: dict[str, list], label: str) -> pd.Da
         ev.require_present("dyad", filters["dyad"], events["dyad_name"], label)
         mask &= events["dyad_name"].isin(filters["dyad"])
     if filters["actor"]:
-        ev.require_present("actor", filters["actor"],
-                           pd.concat([events["side_a"], events["side_b"]]), label)
+        ev.require_present("actor", filters["actor"], pd.concat([events["side_a"], events["side_b"]]), label)
         mask &= events["side_a"].isin(filters["actor"]) | events["side_b"].isin(filters["actor"])
     if filters["type_of_violence"]:
         unknown = sorted(set(filters["type_of_violence"]) - {1, 2, 3})
@@ -150,16 +186,25 @@ def _filter(events: pd.DataFrame, filters: dict[str, list], label: str) -> pd.Da
 
 def rule_text(report: ReadReport) -> str:
     """The date rule with its counts, plus skipped rows, for ``scope_note``."""
-    text = (f"{DATE_RULE} ({report.extra['events_spanning_months']} events in the file span a "
-            f"month boundary; {report.extra['events_imprecise_date']} have date_prec > 1)")
+    text = (
+        f"{DATE_RULE} ({report.extra['events_spanning_months']} events in the file span a "
+        f"month boundary; {report.extra['events_imprecise_date']} have date_prec > 1)"
+    )
     if report.n_rejected:
         reasons = ", ".join(f"{k}: {v}" for k, v in sorted(report.rejected.items()))
         text += f"; {report.n_rejected} invalid rows left out ({reasons})"
     return text
 
 
-def load_violence(path: str | os.PathLike[str], *, country=None, dyad=None, actor=None,
-                  type_of_violence=None, on_bad_rows: str = "error") -> pd.DataFrame:
+def load_violence(
+    path: str | os.PathLike[str],
+    *,
+    country=None,
+    dyad=None,
+    actor=None,
+    type_of_violence=None,
+    on_bad_rows: str = "error",
+) -> pd.DataFrame:
     """Monthly violence figures derived from a UCDP GED file.
 
     Parameters
@@ -194,15 +239,32 @@ def load_violence(path: str | os.PathLike[str], *, country=None, dyad=None, acto
     label = ev.files_text(report.files)
     if events.empty:
         raise DataValidationError([f"{label}: no valid events; nothing to aggregate"])
-    filters = {"country": ev.as_list(country), "dyad": ev.as_list(dyad),
-               "actor": ev.as_list(actor),
-               "type_of_violence": [int(t) for t in ev.as_list(type_of_violence)]}
+    filters = {
+        "country": ev.as_list(country),
+        "dyad": ev.as_list(dyad),
+        "actor": ev.as_list(actor),
+        "type_of_violence": [int(t) for t in ev.as_list(type_of_violence)],
+    }
     coverage = (events["month"].min(), events["month"].max())
     chosen = _filter(events, filters, label)
     countries = sorted(events["country"].unique())
-    region = (" and ".join(filters["country"]) if filters["country"]
-              else countries[0] if len(countries) == 1 else "all countries in the file")
+    region = (
+        " and ".join(filters["country"])
+        if filters["country"]
+        else countries[0]
+        if len(countries) == 1
+        else "all countries in the file"
+    )
     return ev.derived_monthly_figures(
-        chosen, coverage, measures=MEASURES, source_org=SOURCE_ORG, id_prefix="UCDP-GED",
-        region=region, actor=" / ".join(filters["dyad"] + filters["actor"]), filters=filters,
-        file_label=label, rule_text=rule_text(report), source_url=SOURCE_URL)
+        chosen,
+        coverage,
+        measures=MEASURES,
+        source_org=SOURCE_ORG,
+        id_prefix="UCDP-GED",
+        region=region,
+        actor=" / ".join(filters["dyad"] + filters["actor"]),
+        filters=filters,
+        file_label=label,
+        rule_text=rule_text(report),
+        source_url=SOURCE_URL,
+    )
