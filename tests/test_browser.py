@@ -2,7 +2,7 @@
 /usr/bin/chromium driven by Playwright) at a phone's 390 px and a laptop's 1280 px, show no
 console errors, load every image, resolve every internal link, show no code cells and request
 nothing from the network; open with their Key findings; are never wider than the screen; cut no
-table cell; say "p < 0.001", never "p = 0.000" or "(s)"; number figures 1..n; carry at most
+table cell; label table columns for readers (no ``event_type``); say "p < 0.001", never "p = 0.000" or "(s)"; number figures 1..n; carry at most
 80 KB of CSS; and have no serious or critical axe-core violation (axe-playwright-python).
 
 Screenshots go to ``test-artifacts/`` (git-ignored; set ``TEST_ARTIFACTS_DIR`` to put them
@@ -91,6 +91,8 @@ READER_CHECKS = """() => {
     findings: findings, firstH2: firstH2 ? firstH2.id : null,
     scrollWidth: document.scrollingElement.scrollWidth, innerWidth: window.innerWidth,
     cutCells: cells.filter(t => t.endsWith('...') || t.endsWith('\u2026')).map(t => t.slice(-60)),
+    snakeHeaders: Array.from(document.querySelectorAll('th')).map(c => c.innerText.trim())
+      .filter(t => /^[a-z][a-z0-9]*(_[a-z0-9]+)+$/.test(t)),
     figures: Array.from(document.querySelectorAll('figcaption')).map(f => f.innerText.trim())
       .map(t => (t.match(/^Figure (\\d+)\\./) || [])[1]).filter(n => n !== undefined).map(Number),
     css: css,
@@ -281,6 +283,11 @@ def test_no_page_is_wider_than_the_screen(visited):
 def test_no_table_cell_is_cut(visited):
     for name, width, found in _both_widths(visited):
         assert found["cutCells"] == [], (name, width)
+
+
+def test_table_headers_are_reader_labels_not_variable_names(visited):
+    for name, width, found in _both_widths(visited):
+        assert found["snakeHeaders"] == [], (name, width, found["snakeHeaders"])
 
 
 def test_reader_words_have_no_machine_forms(visited):

@@ -361,3 +361,52 @@ def test_p_values_near_the_five_percent_line_keep_three_decimals():
     assert words.p_text(0.049) == "p = 0.049"
     assert words.p_text(0.0504) == "p = 0.050"
     assert words.p_text(0.06) == "p = 0.06"
+
+
+def test_reader_table_relabels_columns_index_and_axis_names_but_not_values():
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"p_value": [0.5], "ci_95_low": [1.0], "figure_ids": ["PICSS-2024-civilians_killed"]},
+        index=pd.Index(["ministerial_visit"], name="event_type"),
+    )
+    shown = words.reader_table(frame)
+    assert list(shown.columns) == ["p", "95% CI low", "figure ids"]
+    assert list(shown.index) == ["ministerial visit"] and shown.index.name == "event type"
+    assert shown.iloc[0, 2] == "PICSS-2024-civilians_killed"  # values unchanged
+    assert list(frame.columns) == ["p_value", "ci_95_low", "figure_ids"]  # the input is not changed
+
+
+def test_reader_table_handles_multiindex_and_leaves_ids_and_words_alone():
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        [[1, 2]],
+        index=pd.MultiIndex.from_tuples([("PICSS", "security_forces_killed")], names=["source_org", "measure"]),
+        columns=pd.MultiIndex.from_tuples([("PICSS-2020-attacks", "n"), ("95% CI", "q_value_bh")]),
+    )
+    shown = words.reader_table(frame)
+    assert list(shown.index.names) == ["monitor", "measure"]
+    assert list(shown.index) == [("PICSS", "security forces killed")]
+    assert list(shown.columns) == [("PICSS-2020-attacks", "N"), ("95% CI", "q (BH)")]
+
+
+def test_reader_table_refuses_what_is_not_a_table():
+    with pytest.raises(TypeError, match="DataFrame"):
+        words.reader_table([1, 2])
+
+
+def test_show_reader_labels_changes_only_the_html_display():
+    import pandas as pd
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    try:
+        words.show_reader_labels()
+        frame = pd.DataFrame({"event_type": ["phone_call"], "n_events_used": [3]})
+        data, _ = shell.display_formatter.format(frame)
+        assert "event type" in data["text/html"] and "events used" in data["text/html"]
+        assert "event_type" not in data["text/html"] and "phone_call" in data["text/html"]  # values as they are
+        assert "event_type" in data["text/plain"]
+    finally:
+        InteractiveShell.clear_instance()

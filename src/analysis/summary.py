@@ -17,9 +17,11 @@ from analysis.relations import AssociationResult, bh_q_values
 from analysis.series import RegularSeries
 
 
-#: Reports show tables whole (every row, column and cell; no "..."): every report
-#: notebook imports this module, so the setting holds wherever a report displays a table.
+#: Reports show tables whole (every row, column and cell; no "...") and with reader labels
+#: for their columns: every report notebook imports this module, so both hold wherever a
+#: report displays a table.
 words.show_tables_whole()
+words.show_reader_labels()
 
 #: At most this many key findings, each shorter than this many characters.
 KEY_FINDINGS_MAX_ITEMS = 5

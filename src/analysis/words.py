@@ -7,6 +7,8 @@ return plain text; callers escape it where it goes into Markdown or HTML.
 
 :func:`show_tables_whole` sets pandas' display options so that no table in a
 report is cut with "...": every row, every column and every cell in full.
+:func:`show_reader_labels` makes every table's HTML display use reader labels for
+its columns and index (:data:`COLUMN_LABELS`, :func:`reader_table`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,10 @@ __all__ = [
     "neighbour_words",
     "ci_text",
     "method_name",
+    "reader_label",
+    "reader_table",
     "show_tables_whole",
+    "show_reader_labels",
 ]
 
 #: Method names as readers know them (keys are the package's result names).
@@ -49,6 +54,70 @@ METHOD_NAMES: dict[str, str] = {
     "difference": "Rank correlation of changes",
     "bh": "Benjamini–Hochberg",
 }
+
+#: Reader labels for the package's column and index names, as report tables show them.
+#: A name not listed here that is written in snake_case (``event_type``, ``ministerial_visit``)
+#: is shown with spaces (``event type``); anything else (figure ids such as
+#: ``PICSS-2024-attacks``, labels already in words) is shown as it is.
+COLUMN_LABELS: dict[str, str] = {
+    "n": "N",
+    "p_value": "p",
+    "q_value": "q (BH)",
+    "q_value_bh": "q (BH)",
+    "placebo_q_bh": "placebo q (BH)",
+    "permutation_p": "permutation p",
+    "placebo_p": "placebo p",
+    "ci_low": "CI low",
+    "ci_high": "CI high",
+    "ci_95": "95% CI",
+    "ci_95_low": "95% CI low",
+    "ci_95_high": "95% CI high",
+    "excess_ci_95": "excess, 95% CI",
+    "irr": "IRR",
+    "sd": "SD",
+    "ar_order": "AR order",
+    "spearman_rho": "Spearman's ρ",
+    "mann_kendall_tau": "Mann–Kendall τ",
+    "mann_kendall_z": "Mann–Kendall z",
+    "mann_kendall_p": "Mann–Kendall p",
+    "theil_sen_slope_per_period": "Theil–Sen slope per period",
+    "level_change_irr": "level change (IRR)",
+    "level_ci_low": "level change, CI low",
+    "level_ci_high": "level change, CI high",
+    "level_p_value": "level change p",
+    "slope_change_irr": "slope change (IRR)",
+    "slope_ci_low": "slope change, CI low",
+    "slope_ci_high": "slope change, CI high",
+    "first_month_after": "first month after the break",
+    "n_before": "N before",
+    "n_after": "N after",
+    "n_observed": "N observed",
+    "n_events_used": "events used",
+    "n_events_dropped": "events dropped",
+    "n_periods_used": "periods used",
+    "n_periods_in_window": "periods in the window",
+    "window_k": "periods on each side",
+    "source_org": "monitor",
+    "months_present": "months with a figure",
+    "months_in_window": "months in the window",
+    "sum_of_months": "sum of the months",
+    "total_id": "total (figure id)",
+    "dataset_holds": "the dataset holds",
+    "events_in_log": "events in the log",
+    "can_check": "can be checked",
+    "claim_id": "claim id",
+    "engagement_causes_violence": "engagement → violence",
+    "violence_causes_engagement": "violence → engagement",
+    "naive_either_direction": "either direction, naive lagged correlation",
+    # abbreviations in event types and claim ids
+    "jcc_meeting": "JCC meeting",
+    "jcc_meetings": "JCC meetings",
+    "fm_visits_kabul": "FM visits to Kabul",
+    "isi_memorandums": "ISI memorandums",
+}
+
+#: A snake_case name: lower-case words joined by underscores.
+_SNAKE_CASE = re.compile(r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+")
 
 _ES_ENDINGS = ("s", "x", "z", "ch", "sh")
 
@@ -181,6 +250,63 @@ def method_name(name: str) -> str:
         return METHOD_NAMES[key.lower()]
     text = re.sub(r"[_\s]+", " ", key).strip()
     return text[:1].upper() + text[1:]
+
+
+def reader_label(name):
+    """The label a reader sees for a column or index name: :data:`COLUMN_LABELS`, or a
+    snake_case name with spaces (``"event_type"`` → ``"event type"``); anything else, and
+    every value that is not a string, unchanged (``"PICSS-2024-attacks"`` stays as it is)."""
+    if not isinstance(name, str):
+        return name
+    key = name.strip()
+    if key in COLUMN_LABELS:
+        return COLUMN_LABELS[key]
+    if _SNAKE_CASE.fullmatch(key):
+        return key.replace("_", " ")
+    return name
+
+
+def reader_table(frame):
+    """A copy of ``frame`` with reader labels (:func:`reader_label`) for its column labels,
+    its index labels and the names of both axes, at every level; the values are unchanged.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    import pandas as pd
+
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"reader_table takes a pandas DataFrame; got {type(frame).__name__}")
+    shown = frame.rename(columns=reader_label, index=reader_label)
+    shown.columns = shown.columns.set_names([reader_label(n) for n in shown.columns.names])
+    shown.index = shown.index.set_names([reader_label(n) for n in shown.index.names])
+    return shown
+
+
+def _reader_html(frame) -> str | None:
+    return reader_table(frame)._repr_html_()
+
+
+def show_reader_labels() -> None:
+    """Show every pandas table in this IPython kernel with reader labels (:func:`reader_table`):
+    report tables say "95% CI" and "event type", not ``ci_95`` and ``event_type``. Only the
+    HTML display changes; the tables themselves, and their plain-text display, keep the
+    package's names. Does nothing outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency of every kernel
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+    import pandas as pd
+
+    shell.display_formatter.formatters["text/html"].for_type(pd.DataFrame, _reader_html)
 
 
 #: Tables longer than this are still cut by pandas: a guard for researchers who display a
