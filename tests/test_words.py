@@ -382,7 +382,9 @@ def test_reader_table_handles_multiindex_and_leaves_ids_and_words_alone():
 
     frame = pd.DataFrame(
         [[1, 2]],
-        index=pd.MultiIndex.from_tuples([("PICSS", "security_forces_killed")], names=["source_org", "measure"]),
+        index=pd.MultiIndex.from_tuples(
+            [("PICSS", "security_forces_killed")], names=["source_org", "measure"]
+        ),
         columns=pd.MultiIndex.from_tuples([("PICSS-2020-attacks", "n"), ("95% CI", "q_value_bh")]),
     )
     shown = words.reader_table(frame)
@@ -406,7 +408,9 @@ def test_show_reader_labels_changes_only_the_html_display():
         frame = pd.DataFrame({"event_type": ["phone_call"], "n_events_used": [3]})
         data, _ = shell.display_formatter.format(frame)
         assert "event type" in data["text/html"] and "events used" in data["text/html"]
-        assert "event_type" not in data["text/html"] and "phone_call" in data["text/html"]  # values as they are
+        assert (
+            "event_type" not in data["text/html"] and "phone_call" in data["text/html"]
+        )  # values as they are
         assert "event_type" in data["text/plain"]
     finally:
         InteractiveShell.clear_instance()
