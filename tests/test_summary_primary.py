@@ -109,3 +109,19 @@ def test_display_tables_keep_refusals_with_their_reason():
     shown = summary.robustness_display_table(robustness)
     assert shown.loc[("quarterly", "both"), "note"] == "only 10 quarters"
     assert "Not estimable: quarterly" in summary.robustness_sentence(robustness)
+
+
+def test_cross_border_finding_names_q_when_a_p_below_5_percent_does_not_survive_two_directions():
+    table = _table(0.64, 0.049)
+    items = summary.engagement_findings(
+        {},
+        {"table": table},
+        {},
+        {},
+        engagement_label="proactive diplomacy",
+        violence_words="PICSS attacks",
+    )
+    (item,) = items
+    assert "no evidence either way once both directions are counted" in item
+    assert "cross-border violence first: p = 0.049, q = 0.10" in item
+    assert "diplomacy first: p = 0.64, q = 0.64" in item and len(item) < 300

@@ -1242,14 +1242,18 @@ def engagement_findings(
         table = cross_border["table"]
         hits = table[table["q_value"] <= 0.05]
         verdict = (
-            "no evidence either way"
+            "no evidence either way once both directions are counted"
             if hits.empty
             else "evidence that " + " and ".join(f"{r['cause']} moves first" for _, r in hits.iterrows())
         )
+        tests = "; ".join(
+            ("diplomacy" if r.cause == engagement_label else "cross-border violence")
+            + f" first: {words.p_text(r.p_value)}, {words.p_text(r.q_value, 'q')}"
+            for r in table.itertuples()
+        )
         items.append(
             f"Cross-border violence (border clashes and airstrikes): {verdict} "
-            f"({'; '.join(('diplomacy' if r.cause == engagement_label else 'cross-border violence') + ' first: ' + words.p_text(r.p_value) for r in table.itertuples())}; "
-            f"N = {words.plural(int(table['n'].max()), 'month')})."
+            f"({tests}; N = {words.plural(int(table['n'].max()), 'month')})."
         )
     if "granger" in state_space:
         agree = (
