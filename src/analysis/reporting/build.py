@@ -319,8 +319,9 @@ def _worker_init(token: str = "") -> None:
     """Worker start-up: one maths thread per kernel (inherited by the kernels this worker
     starts; a value the user set is kept), the build's token in the environment (so every
     kernel carries it), Ctrl-C left to the builder, SIGTERM stopping the running report,
-    death with the builder, and nbconvert imported in the background while the first
-    kernel starts."""
+    death with the builder, and, in the background, the worker's fork server started
+    (its kernels are forked from it with the heavy imports done once,
+    :mod:`analysis.reporting.provisioner`) and nbconvert imported."""
     import signal
     import threading
 
@@ -333,6 +334,10 @@ def _worker_init(token: str = "") -> None:
         os.environ.setdefault(name, value)
     if token:
         os.environ[TOKEN_VARIABLE] = token
+
+    from analysis.reporting import provisioner
+
+    provisioner.start_fork_server()  # returns at once; the server imports in the background
 
     def warm() -> None:
         from analysis.reporting import execute
