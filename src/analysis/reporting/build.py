@@ -488,8 +488,27 @@ def _run(
     finally:
         if finished:
             pool.shutdown(wait=True)
+            _wait_for_fork_servers(token)
         else:
             _stop_pool(pool, stop)
+
+
+#: Seconds the builder waits, after its workers ended, for their fork servers to end.
+FORK_SERVER_GRACE = 5.0
+
+
+def _wait_for_fork_servers(token: str) -> None:
+    """Let each worker's fork server (and multiprocessing's resource tracker beside it)
+    finish: they end on their own once their worker has, a moment after it. Whatever
+    carries the build's token after :data:`FORK_SERVER_GRACE` seconds is killed, so no
+    process of the build outlives it."""
+    if not token:
+        return
+    from analysis.reporting import processes
+
+    left = processes.wait_gone(processes.token_holders(token), FORK_SERVER_GRACE)
+    if left:
+        processes.kill_token_holders(token)
 
 
 def _stop_pool(pool: Any, stop: _Stop) -> None:
