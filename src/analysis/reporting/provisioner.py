@@ -6,7 +6,7 @@ statsmodels, matplotlib and the rest: about 2 s of CPU per report, nearly half
 of what a report costs. In a parallel build each worker instead starts, once, a
 fork server of the standard library's :mod:`multiprocessing` (the
 ``forkserver`` start method), which imports those libraries
-(:mod:`analysis.reporting.kernel_fork`); :class:`ForkedProvisioner`, a
+(:mod:`analysis.kernel_fork`); :class:`ForkedProvisioner`, a
 jupyter_client *kernel provisioner* (the documented way to change how a kernel
 manager starts its kernels), then starts each report's kernel as a fresh
 process forked from that server, with the connection file, environment and
@@ -31,7 +31,7 @@ from typing import Any
 from jupyter_client.provisioning import LocalProvisioner
 
 #: The module the fork server preloads (its import does the work).
-PRELOAD_MODULE = "analysis.reporting.kernel_fork"
+PRELOAD_MODULE = "analysis.kernel_preload"
 
 _SERVER: dict[str, Any] = {"context": None}
 
@@ -141,7 +141,7 @@ class ForkedProvisioner(LocalProvisioner):
         arguments = _launcher_arguments(cmd)
         if context is None or arguments is None:
             return await super().launch_kernel(cmd, **kwargs)
-        from analysis.reporting.kernel_fork import run_kernel
+        from analysis.kernel_fork import run_kernel
 
         env = dict(kwargs.get("env") or os.environ)
         cwd = kwargs.get("cwd")

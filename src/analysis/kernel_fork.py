@@ -1,16 +1,19 @@
-"""Inside the builder's fork server: the imports every report's kernel shares, and a kernel's start.
+"""A report's kernel forked from the builder's fork server, and what that server imports.
 
 A parallel build's worker keeps a :mod:`multiprocessing` fork server (the
 standard library's ``forkserver`` start method) whose one preloaded module is
-this one. Importing it imports, once per worker, what every report's kernel
-imports anyway: IPython and ipykernel, numpy, pandas, scipy, statsmodels,
-matplotlib, seaborn, arch and pandera. Each report's kernel is then a fresh
-process forked from that server (:func:`run_kernel`, started by
+:mod:`analysis.kernel_preload`: it calls :func:`preload`, which imports, once per
+worker, what every report's kernel imports anyway: IPython and ipykernel,
+numpy, pandas, scipy, statsmodels, matplotlib, seaborn, arch and pandera. Each
+report's kernel is then a fresh process forked from that server
+(:func:`run_kernel`, started by
 :class:`analysis.reporting.provisioner.ForkedProvisioner`): its interpreter has
 run no notebook code and no code of the project's analysis modules, only these
 library imports; nothing a kernel does reaches another.
 
-The module imports nothing of the builder, so a kernel carries nothing of it.
+The module lives outside :mod:`analysis.reporting` so that neither the server
+nor a kernel imports the builder; importing it is cheap (the builder's workers
+import it to name :func:`run_kernel`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ import importlib
 import os
 import sys
 
-#: The module search path of a fresh ``python -m ipykernel_launcher``, once the launcher
+#: The module search path of a fresh ``python -m ipykernel_launcher`` (as seen in the fork
+#: server, a fresh interpreter; kernels use the server's copy of this module), once the launcher
 #: has removed the script folder (IPython puts ``''`` back when the kernel starts).
 FRESH_PATH = [entry for entry in sys.path if entry != ""]
 
@@ -46,16 +50,15 @@ PRELOADED = (
 )
 
 
-def _preload() -> None:
+def preload() -> None:
+    """Import :data:`PRELOADED` (in the fork server; a module that fails is left to the
+    kernels to import)."""
     os.environ.setdefault("MPLBACKEND", INLINE_BACKEND)
     for name in PRELOADED:
         try:
             importlib.import_module(name)
         except Exception:  # a kernel imports what is missing itself
             pass
-
-
-_preload()
 
 
 def run_kernel(arguments: list[str], env: dict[str, str], cwd: str | None) -> None:
