@@ -144,14 +144,16 @@ def plan_reports(
 
 
 def default_jobs() -> int:
-    """Worker processes when ``--jobs`` is not given: one more than the cores.
+    """Worker processes when ``--jobs`` is not given: one per core.
 
-    A worker's CPU sits idle while its kernel starts, while it waits for the
-    kernel's replies and while the kernel shuts down; one extra worker fills
-    those gaps (on the project's 2-core machine 3 workers built the shipped set
-    in 19.1 s against 20.9 s for 2, ``benchmarks/bench_build.py``).
+    Each worker forks its reports' kernels from a fork server of its own
+    (:mod:`analysis.reporting.provisioner`), so a kernel starts in a fraction of
+    a second and a worker's core seldom idles; a further worker would cost its
+    own fork server's imports (about 1.6 s of CPU). On the project's 2-core
+    machine, in alternating cold builds of the shipped set, 2 workers took 14.0
+    to 14.7 s and 3 workers 15.1 to 15.5 s (``benchmarks/bench_build.py``).
     """
-    return (os.cpu_count() or 1) + 1
+    return os.cpu_count() or 1
 
 
 def skip_unused_format_checkers() -> None:
@@ -553,7 +555,7 @@ def build_reports(
     reports_dir : pathlib.Path, optional
         Output folder (default ``reports/``); the cache manifest lives there.
     jobs : int, optional
-        Worker processes (default: :func:`default_jobs`, one more than the cores).
+        Worker processes (default: :func:`default_jobs`, one per core).
     force : bool
         Rebuild even when the inputs are unchanged.
     progress : Progress, optional
