@@ -148,7 +148,10 @@ class ForkedProvisioner(LocalProvisioner):
         process = context.Process(
             target=run_kernel, args=(arguments, env, str(cwd) if cwd else None), daemon=False
         )
-        process.start()
+        try:
+            process.start()
+        except OSError:  # the fork server is gone: start this kernel the usual way
+            return await super().launch_kernel(cmd, **kwargs)
         self.process = _ForkedKernel(process)
         self.pid = process.pid
         # The kernel calls setsid() first; until then its group is the fork server's.
