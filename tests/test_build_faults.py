@@ -133,10 +133,16 @@ def survivors(processes: dict[int, str]) -> list[int]:
 
 
 def is_kernel(pid: int) -> bool:
+    """A report's kernel: started as ``ipykernel_launcher``, or forked from a worker's fork
+    server (its command line is the server's; a kernel leads its own session)."""
     try:
-        return b"ipykernel" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
+    if b"ipykernel" in cmdline:
+        return True
+    stat = _stat(pid)
+    return b"multiprocessing.forkserver" in cmdline and stat is not None and int(stat[3]) == pid
 
 
 def temporaries(folder: Path) -> list[str]:

@@ -45,7 +45,7 @@ def build(
         "-j",
         min=1,
         show_default=False,
-        help="Reports built at once, each in its own process (default: one more than the cores).",
+        help="Reports built at once, each in its own process (default: one per core).",
     ),
     force: bool = typer.Option(False, "--force", help="Rebuild even reports whose inputs are unchanged."),
     plan: bool = typer.Option(

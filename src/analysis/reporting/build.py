@@ -144,14 +144,16 @@ def plan_reports(
 
 
 def default_jobs() -> int:
-    """Worker processes when ``--jobs`` is not given: one more than the cores.
+    """Worker processes when ``--jobs`` is not given: one per core.
 
-    A worker's CPU sits idle while its kernel starts, while it waits for the
-    kernel's replies and while the kernel shuts down; one extra worker fills
-    those gaps (on the project's 2-core machine 3 workers built the shipped set
-    in 19.1 s against 20.9 s for 2, ``benchmarks/bench_build.py``).
+    Each worker forks its reports' kernels from a fork server of its own
+    (:mod:`analysis.reporting.provisioner`), so a kernel starts in a fraction of
+    a second and a worker's core seldom idles; a further worker would cost its
+    own fork server's imports (about 1.6 s of CPU). On the project's 2-core
+    machine, in alternating cold builds of the shipped set, 2 workers took 14.0
+    to 14.7 s and 3 workers 15.1 to 15.5 s (``benchmarks/bench_build.py``).
     """
-    return (os.cpu_count() or 1) + 1
+    return os.cpu_count() or 1
 
 
 def skip_unused_format_checkers() -> None:
@@ -319,8 +321,9 @@ def _worker_init(token: str = "") -> None:
     """Worker start-up: one maths thread per kernel (inherited by the kernels this worker
     starts; a value the user set is kept), the build's token in the environment (so every
     kernel carries it), Ctrl-C left to the builder, SIGTERM stopping the running report,
-    death with the builder, and nbconvert imported in the background while the first
-    kernel starts."""
+    death with the builder, and, in the background, the worker's fork server started
+    (its kernels are forked from it with the heavy imports done once,
+    :mod:`analysis.reporting.provisioner`) and nbconvert imported."""
     import signal
     import threading
 
@@ -333,6 +336,10 @@ def _worker_init(token: str = "") -> None:
         os.environ.setdefault(name, value)
     if token:
         os.environ[TOKEN_VARIABLE] = token
+
+    from analysis.reporting import provisioner
+
+    provisioner.start_fork_server()  # returns at once; the server imports in the background
 
     def warm() -> None:
         from analysis.reporting import execute
@@ -483,8 +490,27 @@ def _run(
     finally:
         if finished:
             pool.shutdown(wait=True)
+            _wait_for_fork_servers(token)
         else:
             _stop_pool(pool, stop)
+
+
+#: Seconds the builder waits, after its workers ended, for their fork servers to end.
+FORK_SERVER_GRACE = 5.0
+
+
+def _wait_for_fork_servers(token: str) -> None:
+    """Let each worker's fork server (and multiprocessing's resource tracker beside it)
+    finish: they end on their own once their worker has, a moment after it. Whatever
+    carries the build's token after :data:`FORK_SERVER_GRACE` seconds is killed, so no
+    process of the build outlives it."""
+    if not token:
+        return
+    from analysis.reporting import processes
+
+    left = processes.wait_gone(processes.token_holders(token), FORK_SERVER_GRACE)
+    if left:
+        processes.kill_token_holders(token)
 
 
 def _stop_pool(pool: Any, stop: _Stop) -> None:
@@ -529,7 +555,7 @@ def build_reports(
     reports_dir : pathlib.Path, optional
         Output folder (default ``reports/``); the cache manifest lives there.
     jobs : int, optional
-        Worker processes (default: :func:`default_jobs`, one more than the cores).
+        Worker processes (default: :func:`default_jobs`, one per core).
     force : bool
         Rebuild even when the inputs are unchanged.
     progress : Progress, optional

@@ -27,7 +27,7 @@ from jupyter_core.paths import jupyter_runtime_dir
 from nbclient.exceptions import CellTimeoutError
 
 from analysis import paths
-from analysis.reporting import processes
+from analysis.reporting import processes, provisioner
 from analysis.reporting.atomic import (
     OutputError,
     forget_temporary,
@@ -95,6 +95,16 @@ class IPCKernelManager(AsyncKernelManager):
         # timeout) gets SIGTERM after 1 s and SIGKILL after 2 s, instead of 2.5 and 5 s.
         kwargs.setdefault("shutdown_wait_time", 2.0)
         super().__init__(**kwargs)
+
+    async def _async_pre_start_kernel(self, **kw):
+        """In a worker with a fork server, the kernel is forked from it
+        (:class:`~analysis.reporting.provisioner.ForkedProvisioner`)."""
+        if self.provisioner is None and provisioner.fork_server_running():
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+            self.provisioner = provisioner.ForkedProvisioner(
+                kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self
+            )
+        return await super()._async_pre_start_kernel(**kw)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw) -> None:
         """Launch the kernel and remember it (see :func:`stop_kernels`)."""
