@@ -399,21 +399,8 @@ class _Stop:
 
 
 def _worker_failure(job: Job, exc: BaseException) -> BuildResult:
-    generated = now_text()
-    error = f"{type(exc).__name__}: worker process failed: {exc}"
-    write_failure_page(job, error, None, generated)
-    return BuildResult(
-        name=job.name,
-        title=job.title,
-        notebook=job.notebook,
-        parameters=job.parameters,
-        status="failed",
-        seconds=0.0,
-        html_path=job.html_path,
-        ipynb_path=None,
-        error=error,
-        built_at=generated,
-    )
+    """Publish the failure page of a report whose worker process failed."""
+    return _failed_before_running(job, f"{type(exc).__name__}: worker process failed: {exc}")
 
 
 def _run(
@@ -865,6 +852,13 @@ def _signal_name(signum: int | None) -> str:
 
 def _refuse(job: Job, error: str, reason: str) -> BuildResult:
     """Publish the failure page of a report whose parameters failed the strict check."""
+    result = _failed_before_running(job, error)
+    result.reason = reason
+    return result
+
+
+def _failed_before_running(job: Job, error: str) -> BuildResult:
+    """Write the failure page of a report that never ran, and return its result."""
     generated = now_text()
     write_failure_page(job, error, None, generated)
     return BuildResult(
@@ -877,7 +871,6 @@ def _refuse(job: Job, error: str, reason: str) -> BuildResult:
         html_path=job.html_path,
         ipynb_path=None,
         error=error,
-        reason=reason,
         built_at=generated,
     )
 
